@@ -173,3 +173,36 @@ def test_resit_to_improve_a_pass_is_refused(spec_data: dict[str, Any], write_spe
     )
     with pytest.raises(ReassessmentRefused, match=r"already graded pass.*Not offered"):
         grade(spec, GradeRequest(spec.id, {"discussion": given}))
+
+
+def test_exceptional_circumstances_lift_an_overall_cap_where_the_policy_says(
+    spec_data: dict[str, Any], write_spec: Any
+) -> None:
+    spec = load(
+        _with_policy(spec_data, scope="overall", lifted_by_exceptional_circumstances=True),
+        write_spec,
+    )
+    methods = {
+        "observation": all_met(spec, "observation"),
+        "discussion": MethodInput(all_met(spec, "discussion").judgements, attempt="resit"),
+    }
+    lifted = grade(spec, GradeRequest(spec.id, methods, exceptional_circumstances=True))
+    capped = grade(spec, GradeRequest(spec.id, methods, exceptional_circumstances=False))
+    assert (lifted.overall.grade, lifted.overall.capped) == ("distinction", False)
+    assert (capped.overall.grade, capped.overall.capped) == ("pass", True)
+
+
+def test_overall_result_says_when_a_method_cap_kept_it_below_distinction(
+    spec_data: dict[str, Any], write_spec: Any
+) -> None:
+    spec = load(_with_policy(spec_data, scope="method"), write_spec)
+    request = GradeRequest(
+        spec.id,
+        {
+            "observation": all_met(spec, "observation"),
+            "discussion": MethodInput(all_met(spec, "discussion").judgements, attempt="resit"),
+        },
+    )
+    overall = grade(spec, request).overall
+    assert (overall.grade, overall.capped) == ("pass", True)
+    assert "discussion was a resit or retake" in overall.reason

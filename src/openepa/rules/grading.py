@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, cast
 
 from openepa.rules.errors import GradingInputError, ReassessmentRefused
 from openepa.rules.model import (
@@ -89,6 +89,7 @@ class MethodResult:
     capped: bool
     reason: str
     elements: tuple[ElementResult, ...] = ()
+    uncapped_grade: Outcome | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,7 @@ def grade_method(
         capped=capped,
         reason=reason,
         elements=elements,
+        uncapped_grade="distinction" if capped else grade,
     )
 
 
@@ -307,8 +309,14 @@ def _grade_element(
     )
 
 
-def grade_overall(spec: Specification, results: Sequence[MethodResult]) -> OverallResult:
-    """Combine method grades by the specification's overall rule, applying an overall cap."""
+def grade_overall(
+    spec: Specification, results: Sequence[MethodResult], exceptional_circumstances: bool = False
+) -> OverallResult:
+    """Combine method grades by the specification's overall rule, applying the resit cap.
+
+    ``capped`` is true when a resit or retake cap (on a method or on the EPA grade) is what
+    keeps the EPA grade below the one the judgements alone would give.
+    """
     incomplete = [r.id for r in results if r.grade == "incomplete"]
     if incomplete:
         return OverallResult(
@@ -317,33 +325,41 @@ def grade_overall(spec: Specification, results: Sequence[MethodResult]) -> Overa
             f"not every method is graded yet: {', '.join(incomplete)}",
             False,
         )
-    grades = {r.id: r.grade for r in results}
-    if spec.overall.rule == "table":
-        row = table_row_for(grades, spec.overall.table)
-        assert row is not None, "the validator makes every table complete"
-        grade: Outcome = spec.overall.table[row]["grade"]  # type: ignore[assignment]
-        reason = (
-            f"row {row + 1} of the overall-grade table: "
-            + ", ".join(
-                f"{method} {value}"
-                for method, value in spec.overall.table[row].items()
-                if method != "grade"
-            )
-            + f" gives {grade}"
-        )
-    else:
-        grade, reason = _distinction_in_all(grades)
+    grade, reason = _combine(spec, {r.id: r.grade for r in results})
     if spec.overall.weightings:
         reason += "; weightings " + ", ".join(
             f"{method} {weight}%" for method, weight in spec.overall.weightings.items()
         )
-    capped = False
+    capped_methods = [r.id for r in results if r.capped]
+    if capped_methods:
+        uncapped, _ = _combine(spec, {r.id: r.uncapped_grade or r.grade for r in results})
+        if RANK[uncapped] > RANK[grade]:
+            reason += f"; capped: {', '.join(capped_methods)} was a resit or retake"
+            return OverallResult(grade, label_for(spec, grade), reason, True)
     cap = spec.reassessment.cap
     reassessed = [r.id for r in results if cap is not None and r.attempt in cap.applies_to]
     if grade == "distinction" and cap is not None and cap.scope == "overall" and reassessed:
-        grade, capped = "pass", True
-        reason += f"; capped at pass because {', '.join(reassessed)} was a resit or retake"
-    return OverallResult(grade, label_for(spec, grade), reason, capped)
+        if cap.lifted_by_exceptional_circumstances and exceptional_circumstances:
+            reason += "; not capped: exceptional circumstances recorded"
+        else:
+            reason += f"; capped at pass because {', '.join(reassessed)} was a resit or retake"
+            return OverallResult("pass", label_for(spec, "pass"), reason, True)
+    return OverallResult(grade, label_for(spec, grade), reason, False)
+
+
+def _combine(spec: Specification, grades: Mapping[str, Outcome]) -> tuple[Outcome, str]:
+    """The overall grade of complete method grades by the specification's rule, with why."""
+    if spec.overall.rule == "table":
+        row = table_row_for(grades, spec.overall.table)
+        assert row is not None, "the validator makes every table complete"
+        grade = cast(Outcome, spec.overall.table[row]["grade"])
+        matched = ", ".join(
+            f"{method} {value}"
+            for method, value in spec.overall.table[row].items()
+            if method != "grade"
+        )
+        return grade, f"row {row + 1} of the overall-grade table: {matched} gives {grade}"
+    return _distinction_in_all(grades)
 
 
 def _distinction_in_all(grades: Mapping[str, Outcome]) -> tuple[Outcome, str]:
@@ -384,7 +400,9 @@ def grade(spec: Specification, request: GradeRequest) -> GradeResult:
         )
         for method in spec.methods
     )
-    return GradeResult(spec.id, results, grade_overall(spec, results))
+    return GradeResult(
+        spec.id, results, grade_overall(spec, results, request.exceptional_circumstances)
+    )
 
 
 def label_for(spec: Specification, outcome: Outcome) -> str:
