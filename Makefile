@@ -1,13 +1,20 @@
 # OpenEPA: `make run` sets everything up and runs the main job; `make test` sets up and
-# runs every check. Both work on a fresh clone with Python 3.11.
+# runs every check. Both work on a fresh clone with Python 3.11, Node.js and npm.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
+STATIC := src/openepa/web/static/openepa
+CSS := $(STATIC)/openepa.css
+JS := $(STATIC)/govuk-frontend.min.js
+NODE := node_modules/.installed
+DEMO_APPRENTICES ?= 300
+# The development server and tools run with DEBUG on; production sets its own environment.
+DEV_ENV := DEBUG=true
 
-.PHONY: setup setup-dev run test lint check-specs format clean
+.PHONY: setup setup-dev assets run serve test lint check-specs check-migrations format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "OpenEPA needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -15,36 +22,51 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(RUNTIME): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[deploy]'
 	touch $@
 
 $(DEV): pyproject.toml $(RUNTIME)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,deploy]'
 	touch $@
 
-setup: $(RUNTIME)
+$(NODE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
-setup-dev: $(DEV)
+$(CSS): $(NODE) src/openepa/web/assets/openepa.scss
+	npm run --silent build
 
-## run: validate the specifications and grade a worked example for each of them
+$(JS): $(NODE)
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+setup: $(RUNTIME) assets
+
+setup-dev: $(DEV) assets
+
+## assets: GOV.UK Frontend compiled with OpenEPA's settings
+assets: $(CSS) $(JS)
+
+## run: migrate, load the specifications, create demo data, print the logins and serve
 run: setup
-	$(BIN)/openepa specs check
-	@for example in examples/*.json; do \
-		echo; echo "== $$example"; \
-		$(BIN)/openepa grade "$$example" || exit 1; \
-	done
+	$(DEV_ENV) $(BIN)/openepa manage migrate --noinput
+	$(DEV_ENV) $(BIN)/openepa manage load_specs
+	$(DEV_ENV) $(BIN)/openepa demo --apprentices $(DEMO_APPRENTICES)
+	$(DEV_ENV) $(BIN)/openepa manage runserver 127.0.0.1:8000
 
 ## lint: ruff and mypy
 lint: setup-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-	$(BIN)/mypy
+	$(DEV_ENV) $(BIN)/mypy
 
 check-specs: setup
 	$(BIN)/openepa specs check
 
-## test: lint, validate the specifications and run the whole test suite
-test: lint check-specs
+check-migrations: setup
+	$(DEV_ENV) $(BIN)/openepa manage makemigrations --check --dry-run
+
+## test: lint, validate the specifications, check migrations and run the whole test suite
+test: lint check-specs check-migrations
 	$(BIN)/pytest
 
 format: setup-dev
@@ -52,4 +74,4 @@ format: setup-dev
 	$(BIN)/ruff check --fix src tests
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .hypothesis build src/*.egg-info
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache .hypothesis build src/*.egg-info $(CSS) $(JS)

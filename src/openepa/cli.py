@@ -34,7 +34,11 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The command's arguments."""
-    parser = _Parser(prog="openepa", description="OpenEPA end-point assessment tools.")
+    parser = _Parser(
+        prog="openepa",
+        description="OpenEPA end-point assessment tools. Also: 'openepa manage COMMAND' runs a "
+        "Django management command and 'openepa demo --apprentices N' creates demo data.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     specs = commands.add_parser("specs", help="list, show and check specifications")
@@ -58,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit status."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] in (["manage"], ["demo"]):
+        return run_django(arguments)
     try:
         args = build_parser().parse_args(argv)
         if args.command == "specs" and args.specs_command == "check":
@@ -258,6 +265,18 @@ def print_result(result: GradeResult) -> None:
         for element in method.elements:
             print(f"      - {element.name}: {element.grade}  ({element.reason})")
     print(f"  Overall: {result.overall.label}: {result.overall.reason}")
+
+
+def run_django(arguments: list[str]) -> int:
+    """``openepa manage ARGS`` runs a Django management command; ``openepa demo`` the demo data."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openepa.settings")
+    from django.core.management import execute_from_command_line
+
+    command = arguments[1:] if arguments[0] == "manage" else arguments
+    execute_from_command_line(["openepa manage", *command])
+    return 0
 
 
 def run() -> NoReturn:

@@ -327,12 +327,22 @@ class Reassessment(Strict):
 
 
 class GatewayRequirement(Strict):
-    """One gateway component: its evidence, who submits it and who reviews it."""
+    """One gateway component: its evidence, who submits it and who reviews it.
+
+    ``evidence: declaration`` is signed by every party in ``submitted_by``, each as
+    themselves; an upload or answer is submitted by any one of them. ``uses`` names a
+    requirement OpenEPA gives its own page: the portfolio of evidence (10 to 15 pieces mapped
+    to KSBs), the project proposal (counted words, approved by an assessor), English and maths
+    (with ``level``) or the gateway declaration.
+    """
 
     id: str = Field(min_length=1, pattern=r"^[a-z][a-z0-9\-]*$")
     name: str = Field(min_length=1)
     description: str = Field(min_length=1)
     evidence: Literal["upload", "declaration", "answer"]
+    uses: Literal["portfolio", "project_proposal", "english_maths", "gateway_declaration"] | None = (
+        None
+    )
     submitted_by: list[Party] = Field(min_length=1)
     level: PositiveInt | None = None
     required: bool = True

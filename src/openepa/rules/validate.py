@@ -311,6 +311,18 @@ def _check_reassessment_and_gateway(problems: _Problems, spec: Specification) ->
         [requirement.id for requirement in spec.gateway.requirements],
         "gateway requirement id",
     )
+    single_uses = [
+        r.uses for r in spec.gateway.requirements if r.uses and r.uses != "english_maths"
+    ]
+    _check_unique(problems, ("gateway", "requirements"), single_uses, "use")
+    for index, requirement in enumerate(spec.gateway.requirements):
+        at: Location = ("gateway", "requirements", index, "uses")
+        if requirement.uses == "portfolio" and spec.evidence.portfolio is None:
+            problems.add(at, "uses portfolio, so evidence.portfolio must say what it holds")
+        if requirement.uses == "project_proposal" and spec.evidence.project_proposal is None:
+            problems.add(at, "uses project_proposal, so evidence.project_proposal must give its words")
+        if requirement.uses == "gateway_declaration" and requirement.evidence != "declaration":
+            problems.add(at, "uses gateway_declaration, so evidence must be declaration")
 
 
 def _check_evidence(problems: _Problems, spec: Specification) -> None:

@@ -1,0 +1,6 @@
+"""URLs of openepa.gateway."""
+
+from django.urls import path
+
+app_name = "gateway"
+urlpatterns: list = []

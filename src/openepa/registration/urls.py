@@ -1,0 +1,6 @@
+"""URLs of openepa.registration."""
+
+from django.urls import path
+
+app_name = "registration"
+urlpatterns: list = []

@@ -1,0 +1,16 @@
+"""URL configuration: each area of OpenEPA has its own URLs module."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from openepa.accounts.urls import auth_urlpatterns
+
+urlpatterns = [
+    path("", include("openepa.web.urls")),
+    *auth_urlpatterns,
+    path("", include("openepa.accounts.urls")),
+    path("apprentices/", include("openepa.registration.urls")),
+    path("gateway/", include("openepa.gateway.urls")),
+    path("files/", include("openepa.files.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the real settings, with fast hashing and private folders."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DEBUG", "true")
+
+from openepa.settings import *  # noqa: E402, F403
+
+_TMP = Path(tempfile.mkdtemp(prefix="openepa-tests-"))
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+UPLOAD_DIR = _TMP / "uploads"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
