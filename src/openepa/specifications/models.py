@@ -21,8 +21,6 @@ class SpecificationRecord(models.Model):
     title = models.CharField(max_length=200)
     standard_title = models.CharField(max_length=200)
     epao_name = models.CharField(max_length=200)
-    content = models.JSONField()
-    standard_content = models.JSONField()
     is_current = models.BooleanField(default=True)
     loaded_at = models.DateTimeField(default=timezone.now)
 
@@ -48,3 +46,16 @@ class SpecificationRecord(models.Model):
             f"{self.standard} {self.standard_title} v{self.version} "
             f"(level {self.level}), {self.epao_name} [{self.spec_id}]"
         )
+
+
+class SpecificationContent(models.Model):
+    """The validated content of a record, kept apart so lists never load it row by row."""
+
+    record = models.OneToOneField(
+        SpecificationRecord, on_delete=models.CASCADE, primary_key=True, related_name="body"
+    )
+    content = models.JSONField()
+    standard_content = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"content of {self.record}"

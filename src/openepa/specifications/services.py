@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
 
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Specification, Standard
-from openepa.specifications.models import SpecificationRecord
+from openepa.specifications.models import SpecificationContent, SpecificationRecord
 
 
 @transaction.atomic
@@ -45,9 +44,10 @@ def load_specifications(directory: Path | None = None) -> list[SpecificationReco
                 title=spec.title,
                 standard_title=standard.title,
                 epao_name=spec.epao.name,
-                content=content,
-                standard_content=standard_content,
                 is_current=True,
+            )
+            SpecificationContent.objects.create(
+                record=record, content=content, standard_content=standard_content
             )
         elif not record.is_current:
             SpecificationRecord.objects.filter(spec_id=spec_id, is_current=True).update(
@@ -59,13 +59,22 @@ def load_specifications(directory: Path | None = None) -> list[SpecificationReco
     return records
 
 
+_PARSED: dict[tuple[int, str], tuple[Specification, Standard]] = {}
+
+
 def rules_for(record: SpecificationRecord) -> tuple[Specification, Standard]:
-    """The validated specification and standard of a stored record (cached per record)."""
-    return _parse(record.pk, record.sha256, json.dumps([record.content, record.standard_content]))
+    """The validated specification and standard of a stored record.
 
-
-@lru_cache(maxsize=64)
-def _parse(pk: int, sha256: str, content: str) -> tuple[Specification, Standard]:
-    """Parse stored JSON once per record and content."""
-    spec_data, standard_data = json.loads(content)
-    return Specification.model_validate(spec_data), Standard.model_validate(standard_data)
+    Parsed once per process for each record and content (a record's content never
+    changes: a corrected file becomes a new record).
+    """
+    key = (record.pk, record.sha256)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        body = SpecificationContent.objects.get(record_id=record.pk)
+        parsed = (
+            Specification.model_validate(body.content),
+            Standard.model_validate(body.standard_content),
+        )
+        _PARSED[key] = parsed
+    return parsed
