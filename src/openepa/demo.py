@@ -11,7 +11,6 @@ Everything is clearly demo data: the EPAO is "OpenEPA Demo EPAO" and emails end 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.gateway.models import GatewayComponent
+from openepa.gateway.services import components_from_spec
 from openepa.registration.models import Apprentice, Registration
 from openepa.rules.dates import add_months, shift
 from openepa.specifications.models import SpecificationRecord
@@ -212,22 +212,9 @@ def _demo_apprentice(
     Registration.objects.filter(pk=registration.pk).update(assessor=staff_user)
 
 
-def _components(registration: Registration, record: SpecificationRecord) -> Iterator[GatewayComponent]:
+def _components(registration: Registration, record: SpecificationRecord) -> list[GatewayComponent]:
     """Gateway components for a registration, from its specification's requirements."""
-    spec, _ = rules_for(record)
-    for position, requirement in enumerate(spec.gateway.requirements, start=1):
-        yield GatewayComponent(
-            registration=registration,
-            requirement_id=requirement.id,
-            position=position,
-            name=requirement.name,
-            description=requirement.description,
-            evidence=requirement.evidence,
-            uses=requirement.uses or "",
-            submitted_by=list(requirement.submitted_by),
-            level=requirement.level,
-            required=requirement.required,
-        )
+    return components_from_spec(registration, rules_for(record)[0])
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+
+from openepa.registration.models import Registration
 from django.db import transaction
 
 from openepa.accounts.models import User
@@ -19,7 +21,7 @@ def max_upload_bytes() -> int:
     return int(settings.MAX_UPLOAD_MB) * 1024 * 1024
 
 
-def read_upload(upload: UploadedFile) -> bytes:
+def read_upload(upload: UploadedFile[bytes]) -> bytes:
     """Read an upload, refusing it before reading if it is too large."""
     limit = max_upload_bytes()
     if upload.size is not None and upload.size > limit:
@@ -27,12 +29,16 @@ def read_upload(upload: UploadedFile) -> bytes:
             f"The selected file must be smaller than {settings.MAX_UPLOAD_MB} MB: "
             f"{upload.name} is {upload.size / (1024 * 1024):.1f} MB"
         )
-    return upload.read(limit + 1)
+    return bytes(upload.read(limit + 1))
 
 
 @transaction.atomic
 def store_upload(
-    upload: UploadedFile, *, registration: object, user: User, allowed: tuple[str, ...]
+    upload: UploadedFile[bytes],
+    *,
+    registration: Registration,
+    user: User,
+    allowed: tuple[str, ...],
 ) -> StoredFile:
     """Check an upload by content and size, then store it under a random name."""
     data = read_upload(upload)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,8 +32,7 @@ def clean_uln(value: str) -> str:
         raise ValidationError("Enter the apprentice's ULN")
     if not text.isdigit():
         raise ValidationError(
-            "A ULN contains only digits: remove the letters or other characters, "
-            "like 1234567890"
+            "A ULN contains only digits: remove the letters or other characters, like 1234567890"
         )
     if len(text) != 10:
         raise ValidationError(
@@ -99,7 +98,9 @@ class ApprenticeDetailsForm(forms.Form):
         },
     )
     date_of_birth = GovukDateField(
-        label="Date of birth", help_text="For example, 27 3 2005"
+        label="Date of birth",
+        help_text="For example, 27 3 2005",
+        error_messages={"required": "Enter the apprentice's date of birth"},
     )
     email = forms.EmailField(
         label="Email address",
@@ -117,15 +118,19 @@ class ApprenticeDetailsForm(forms.Form):
         error_messages={"required": "Enter the apprentice's phone number"},
     )
     start_date = GovukDateField(
-        label="Apprenticeship start date", help_text="For example, 6 1 2025"
+        label="Apprenticeship start date",
+        help_text="For example, 6 1 2025",
+        error_messages={"required": "Enter the apprenticeship start date"},
     )
     on_programme_end_date = GovukDateField(
         label="On-programme end date",
         help_text="The planned end of on-programme learning, for example 30 4 2026",
+        error_messages={"required": "Enter the on-programme end date"},
     )
     planned_assessment_month = MonthField(
         label="Planned assessment month",
         help_text="The month the end-point assessment should take place, for example 7 2026",
+        error_messages={"required": "Enter the planned assessment month"},
     )
     reasonable_adjustments = forms.CharField(
         label="Reasonable adjustments requested (optional)",
@@ -174,33 +179,42 @@ class ApprenticeDetailsForm(forms.Form):
         self.today = today or date.today()
 
     def clean_uln(self) -> str:
+        """The ULN without spaces, with a valid check digit."""
         return clean_uln(self.cleaned_data["uln"])
 
     def clean_given_names(self) -> str:
+        """Given names with single spaces."""
         return _name(self.cleaned_data["given_names"])
 
     def clean_family_name(self) -> str:
+        """Family name with single spaces."""
         return _name(self.cleaned_data["family_name"])
 
     def clean_email(self) -> str:
+        """The email address without surrounding spaces."""
         return str(self.cleaned_data["email"]).strip()
 
     def clean_phone(self) -> str:
+        """A phone number of 10 to 15 digits."""
         return clean_phone(self.cleaned_data["phone"])
 
     def clean_postcode(self) -> str:
+        """A full UK postcode, in capitals with one space."""
         return clean_postcode(self.cleaned_data["postcode"])
 
     def clean_town(self) -> str:
+        """The town with single spaces."""
         return _name(self.cleaned_data["town"])
 
     def clean_date_of_birth(self) -> date:
+        """A date of birth in the past."""
         born: date = self.cleaned_data["date_of_birth"]
         if born >= self.today:
             raise ValidationError("Date of birth must be in the past")
         return born
 
     def clean(self) -> dict[str, Any]:
+        """Dates in order: born, start, on-programme end, then the assessment month."""
         data = super().clean()
         assert data is not None
         start, end = data.get("start_date"), data.get("on_programme_end_date")
@@ -224,10 +238,11 @@ class ApprenticeDetailsForm(forms.Form):
         return data
 
 
-class SpecificationChoiceField(forms.ModelChoiceField[SpecificationRecord]):
+class SpecificationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     """A choice of specification labelled with standard, version, level and EPAO."""
 
     def label_from_instance(self, obj: SpecificationRecord) -> str:
+        """Standard, version, level, EPAO and id."""
         return obj.label
 
 
@@ -277,7 +292,7 @@ class RegistrationForm(ApprenticeDetailsForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        employer_field: forms.ModelChoiceField[Organisation] = self.fields["employer"]  # type: ignore[assignment]
+        employer_field: forms.ModelChoiceField = self.fields["employer"]  # type: ignore[assignment,type-arg]
         employer_field.queryset = employers_of(user)
         spec_field: SpecificationChoiceField = self.fields["specification"]  # type: ignore[assignment]
         spec_field.queryset = current_specifications()
@@ -312,7 +327,7 @@ class UploadForm(forms.Form):
 class ListFilterForm(forms.Form):
     """Filters and sort order of the apprentice list, read from the query string."""
 
-    SORTS = {
+    SORTS: ClassVar[dict[str, tuple[str, ...]]] = {
         "name": ("apprentice__family_name", "apprentice__given_names", "id"),
         "created": ("-created_at", "-id"),
         "planned": ("planned_assessment_month", "apprentice__family_name", "id"),
@@ -343,18 +358,14 @@ class ListFilterForm(forms.Form):
             ("", "Any specification"),
             *(
                 (record.spec_id, f"{record.standard} {record.epao_name} [{record.spec_id}]")
-                for record in current_specifications().only(
-                    "spec_id", "standard", "epao_name"
-                )
+                for record in current_specifications().only("spec_id", "standard", "epao_name")
             ),
         ]
         if user.role == User.Role.EPAO_ADMIN:
             provider_field: forms.ChoiceField = self.fields["provider"]  # type: ignore[assignment]
             provider_field.choices = [
                 ("", "Any provider"),
-                *Organisation.objects.filter(
-                    epao_id=user.epao_id, kind=Organisation.Kind.PROVIDER
-                )
+                *Organisation.objects.filter(epao_id=user.epao_id, kind=Organisation.Kind.PROVIDER)
                 .order_by("name")
                 .values_list("pk", "name"),
             ]

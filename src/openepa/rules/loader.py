@@ -11,6 +11,7 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -48,6 +49,26 @@ class Catalogue:
 
 
 def load_catalogue(directory: Path | None = None) -> Catalogue:
+    """Load and validate every file under ``directory``, reusing an unchanged earlier load.
+
+    The result is cached per folder and the names, sizes and modification times of its files,
+    so a changed file is always read again.
+    """
+    directory = (directory or BUILTIN_DIR).resolve()
+    if not directory.is_dir():
+        raise SpecError([SpecProblem(directory, "", "is not a folder")])
+    files = sorted([*directory.glob("*.yaml"), *_standard_files(directory)])
+    stamp = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    return _load_catalogue_cached(directory, stamp)
+
+
+@lru_cache(maxsize=16)
+def _load_catalogue_cached(directory: Path, stamp: tuple[tuple[str, int, int], ...]) -> Catalogue:
+    """Load a folder once per state of its files (``stamp``)."""
+    return _load_catalogue(directory)
+
+
+def _load_catalogue(directory: Path | None = None) -> Catalogue:
     """Load and validate every file under ``directory`` (the built-in specifications by default).
 
     Standards are read from ``directory/standards``; the built-in standards are available

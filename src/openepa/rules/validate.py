@@ -311,7 +311,7 @@ def _check_reassessment_and_gateway(problems: _Problems, spec: Specification) ->
         [requirement.id for requirement in spec.gateway.requirements],
         "gateway requirement id",
     )
-    single_uses = [
+    single_uses: list[str] = [
         r.uses for r in spec.gateway.requirements if r.uses and r.uses != "english_maths"
     ]
     _check_unique(problems, ("gateway", "requirements"), single_uses, "use")

@@ -33,9 +33,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"navigation": []}
-    items = []
-    for label, name in NAVIGATION.get(user.role, []):
-        url = reverse(name)
-        current = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"label": label, "url": url, "current": current})
-    return {"navigation": items}
+    links = [(label, reverse(name)) for label, name in NAVIGATION.get(user.role, [])]
+    # The longest link that the path starts with is the current one, so "Register an
+    # apprentice" (/apprentices/register/) is current there rather than "Apprentices".
+    matches = [url for _, url in links if request.path == url or (url != "/" and request.path.startswith(url))]
+    current = max(matches, key=len) if matches else None
+    return {
+        "navigation": [
+            {"label": label, "url": url, "current": url == current} for label, url in links
+        ]
+    }

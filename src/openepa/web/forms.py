@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 class GovukDateWidget(forms.Widget):
     """Three boxes (day, month, year) submitted as ``NAME_day``, ``NAME_month``, ``NAME_year``."""
 
-    parts = ("day", "month", "year")
+    parts: tuple[str, ...] = ("day", "month", "year")
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> dict[str, str] | None:
         values = {part: (data.get(f"{name}_{part}") or "").strip() for part in self.parts}
@@ -25,7 +25,7 @@ class GovukDateWidget(forms.Widget):
 class MonthWidget(GovukDateWidget):
     """Two boxes (month, year) for a month such as the planned assessment month."""
 
-    parts = ("month", "year")
+    parts: tuple[str, ...] = ("month", "year")
 
 
 class GovukDateField(forms.Field):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 
 from openepa.access import registrations_for
 from openepa.accounts.models import User
-from openepa.gateway.models import GatewayComponent
+from openepa.gateway.services import awaiting_review
 
 
 @login_required
@@ -24,11 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     by_status = dict(
         registrations.order_by().values_list("status").annotate(total=Count("id"))
     )
-    to_review = 0
-    if user.role == User.Role.EPAO_ADMIN:
-        to_review = GatewayComponent.objects.filter(
-            registration__epao_id=user.epao_id, status=GatewayComponent.Status.SUBMITTED
-        ).count()
+    to_review = awaiting_review(user).count() if user.role == User.Role.EPAO_ADMIN else 0
     return render(
         request,
         "web/home.html",
