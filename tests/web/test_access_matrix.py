@@ -1,0 +1,207 @@
+"""Every page, every role: who may see and use what (200), what a role may not use (403) and
+what lies outside a person's scope (404).
+
+The world: Pat is an apprentice of Acme Training (Bob) employed by Bright Retail (Erin) on
+st0071-highfield; Anna is Pat's assessor and Ivy Pat's IQA; Alice is the EPAO admin. Charlie
+(another provider), Eve (another employer) and Mallory (another EPAO's admin) must never reach
+Pat's records. Every named URL of OpenEPA must appear in EXPECTED, so a new page cannot be
+added without deciding who may use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from io import BytesIO
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from openepa.accounts.models import User
+from openepa.files.services import store_upload
+from openepa.gateway.models import GatewayComponent
+from openepa.gateway.services import create_components
+from openepa.registration.models import Registration
+
+PEOPLE = ["anonymous", "alice", "anna", "ivy", "bob", "erin", "pat", "charlie", "eve", "mallory"]
+IN_SCOPE = {"alice", "anna", "ivy", "bob", "erin", "pat"}
+
+
+def _row(default: int, **overrides: int) -> dict[str, int]:
+    """Expected status for every person: ``default`` unless overridden; anonymous 302."""
+    statuses = {person: default for person in PEOPLE}
+    statuses["anonymous"] = 302
+    statuses.update(overrides)
+    return statuses
+
+
+def scoped(in_scope: int = 200, **overrides: int) -> dict[str, int]:
+    """A page about Pat's registration: ``in_scope`` for those who may see it, 404 for others."""
+    statuses = _row(404, **{person: in_scope for person in IN_SCOPE})
+    statuses.update(overrides)
+    return statuses
+
+
+def admin_only(**overrides: int) -> dict[str, int]:
+    """An EPAO admin's page: 403 for every other role."""
+    return _row(403, alice=200, mallory=200, **overrides)
+
+
+def admin_only_about_pat() -> dict[str, int]:
+    """An EPAO admin's page about Pat: 403 for every other role, 404 for another EPAO's admin."""
+    return _row(403, alice=200, mallory=404)
+
+
+def provider_only(**overrides: int) -> dict[str, int]:
+    """A training provider's page."""
+    return _row(403, bob=200, charlie=200, **overrides)
+
+
+EXPECTED: dict[str, dict[str, int]] = {
+    "home": _row(200, pat=302),
+    "accounts:organisations": admin_only(),
+    "accounts:add_organisation": admin_only(),
+    "accounts:people": admin_only(),
+    "accounts:invite": admin_only(),
+    "accounts:invitations": admin_only(),
+    "accounts:audit": admin_only_about_pat(),
+    "registration:list": _row(200),
+    "registration:create": provider_only(),
+    "registration:upload": provider_only(),
+    "registration:template_csv": provider_only(),
+    "registration:detail": scoped(),
+    "gateway:review_queue": admin_only(),
+    "gateway:overview": scoped(),
+    "gateway:component": scoped(),
+    "gateway:submit": scoped(403, bob=200),
+    # Everyone who may see Pat's gateway may read a declaration and who signed it; only the
+    # named parties may sign it (see test_forbidden_posts_change_nothing).
+    "gateway:sign": scoped(),
+    "gateway:review": admin_only_about_pat(),
+    "gateway:portfolio": scoped(),
+    "gateway:piece_add": scoped(403, pat=200),
+    "gateway:proposal": scoped(),
+    "gateway:proposal_review": scoped(403, anna=200),
+    "gateway:confirm": admin_only_about_pat(),
+    "files:download": scoped(),
+}
+# Pages outside the matrix, each for a stated reason.
+NOT_IN_MATRIX = {
+    "login": "public: the sign-in page",
+    "logout": "POST only: signing out",
+    "accounts:accept_invitation": "public: reached with a secret token, tested in tests/accounts",
+    "accounts:password_reset": "public",
+    "accounts:password_reset_done": "public",
+    "accounts:password_reset_confirm": "public: reached with a secret token",
+    "accounts:password_reset_complete": "public",
+    "accounts:renew_invitation": "POST only, EPAO admin: tested in tests/accounts",
+    "gateway:piece_remove": "POST only, tested in tests/gateway",
+}
+
+
+def _named_urls() -> set[str]:
+    """Every named URL of OpenEPA (Django's own admin site excluded)."""
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if pattern.namespace == "admin":
+                    continue
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_named_url_is_in_the_matrix() -> None:
+    assert _named_urls() == set(EXPECTED) | set(NOT_IN_MATRIX)
+
+
+@pytest.fixture
+def world(
+    make_registration: Callable[..., Registration],
+    alice: User, anna: User, ivy: User, bob: User, erin: User, pat: User,
+    charlie: User, eve: User, mallory: User,
+) -> dict[str, Any]:
+    """Pat's Highfield registration with a gateway, a file and the people around it."""
+    registration = make_registration("st0071-highfield", apprentice_user=pat, assessor=anna, iqa=ivy)
+    components = {c.uses or c.evidence: c for c in create_components(registration)}
+    upload = SimpleUploadedFile("english.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
+    stored = store_upload(upload, registration=registration, user=bob,
+                          allowed=("pdf", "docx", "txt", "png", "jpeg"))
+    declaration = GatewayComponent.objects.get(
+        registration=registration, requirement_id="gateway-declaration"
+    )
+    people = {"alice": alice, "anna": anna, "ivy": ivy, "bob": bob, "erin": erin, "pat": pat,
+              "charlie": charlie, "eve": eve, "mallory": mallory}
+    return {"registration": registration, "components": components, "file": stored,
+            "declaration": declaration, "people": people}
+
+
+def _url(name: str, world: dict[str, Any]) -> str:
+    registration = world["registration"]
+    components = world["components"]
+    by_name = {
+        "gateway:submit": components["english_maths"],
+        "gateway:sign": world["declaration"],
+        "gateway:review": components["english_maths"],
+        "gateway:portfolio": components["portfolio"],
+        "gateway:piece_add": components["portfolio"],
+        "gateway:proposal": components["project_proposal"],
+        "gateway:proposal_review": components["project_proposal"],
+        "gateway:component": components["english_maths"],
+    }
+    if name in by_name:
+        return reverse(name, args=[registration.pk, by_name[name].pk])
+    if name in ("gateway:overview", "gateway:confirm"):
+        return reverse(name, args=[registration.pk])
+    if name in ("registration:detail", "accounts:audit"):
+        return reverse(name, args=[registration.pk])
+    if name == "files:download":
+        return reverse(name, args=[world["file"].uuid])
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_who_may_get_each_page(name: str, world: dict[str, Any], client: Client) -> None:
+    url = _url(name, world)
+    actual = {}
+    for person in PEOPLE:
+        client.logout()
+        if person != "anonymous":
+            client.force_login(world["people"][person],
+                               backend="django.contrib.auth.backends.ModelBackend")
+        actual[person] = client.get(url).status_code
+    assert actual == EXPECTED[name], url
+
+
+def _post_as(client: Client, person: User, url: str, data: dict[str, Any]) -> int:
+    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    return client.post(url, data).status_code
+
+
+def test_forbidden_posts_change_nothing(world: dict[str, Any], client: Client) -> None:
+    """Erin cannot submit the provider's English evidence, Charlie cannot even find it."""
+    people = world["people"]
+    component = world["components"]["english_maths"]
+    url = reverse("gateway:submit", args=[world["registration"].pk, component.pk])
+    for person, status in (("erin", 403), ("alice", 403), ("charlie", 404), ("mallory", 404)):
+        data = {"file": BytesIO(b"%PDF-1.4 x"), "level_achieved": "2"}
+        assert _post_as(client, people[person], url, data) == status, person
+    component.refresh_from_db()
+    assert (component.status, component.attempts) == ("not_started", 0)
+
+
+def test_only_the_named_parties_sign_a_declaration(world: dict[str, Any], client: Client) -> None:
+    """Alice, Anna and Ivy may read the gateway declaration but not sign it for anyone."""
+    declaration = world["declaration"]
+    url = reverse("gateway:sign", args=[world["registration"].pk, declaration.pk])
+    for person, status in (("alice", 403), ("anna", 403), ("ivy", 403), ("eve", 404)):
+        assert _post_as(client, world["people"][person], url, {"signed_name": "X"}) == status
+    assert not declaration.signatures.exists()
