@@ -132,7 +132,9 @@ def pat(epao: Organisation) -> User:
 @pytest.fixture
 def mallory(other_epao: Organisation) -> User:
     """An admin of another EPAO."""
-    return _user("mallory@other-epao.example", "Mallory", User.Role.EPAO_ADMIN, other_epao, other_epao)
+    return _user(
+        "mallory@other-epao.example", "Mallory", User.Role.EPAO_ADMIN, other_epao, other_epao
+    )
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
 
-from openepa.settings import *  # noqa: E402, F403
+from openepa.settings import *  # noqa: F403
 
 _TMP = Path(tempfile.mkdtemp(prefix="openepa-tests-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

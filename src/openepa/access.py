@@ -46,9 +46,13 @@ def registrations_for(user: User) -> QuerySet[Registration]:
 def get_registration(user: User, pk: int) -> Registration:
     """One registration in the user's scope, with what its pages show, or 404."""
     try:
-        return registrations_for(user).select_related(
-            "apprentice", "provider", "employer", "specification", "assessor", "iqa"
-        ).get(pk=pk)
+        return (
+            registrations_for(user)
+            .select_related(
+                "apprentice", "provider", "employer", "specification", "assessor", "iqa"
+            )
+            .get(pk=pk)
+        )
     except Registration.DoesNotExist:
         raise Http404("No such apprentice") from None
 

@@ -30,27 +30,172 @@ DEMO_EPAO = "OpenEPA Demo EPAO"
 DEMO_PASSWORD = "demo-password-2026"
 BATCH = 2000
 
-GIVEN = (
-    "Amelia Olivia Isla Ava Mia Ivy Lily Isabella Rosie Sophia Grace Freya Willow Florence "
-    "Emily Ella Poppy Evie Elsie Charlotte Oliver George Noah Arthur Muhammad Leo Harry Oscar "
-    "Archie Henry Theodore Freddie Jack Charlie Theo Alfie Jacob Thomas Finley Arlo Priya "
-    "Aisha Zara Yusuf Ibrahim Kwame Chidi Wei Mei Siobhan Niamh Cerys Rhys Dylan Callum"
-).split()
-FAMILY = (
-    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright Thompson "
-    "Evans Walker White Roberts Green Hall Thomas Clarke Jackson Wood Harris Edwards Turner "
-    "Martin Cooper Hill Ward Hughes Moore Clark King Harrison Lewis Baker Lee Allen Morris "
-    "Khan Scott Watson Davis Parker James Bennett Young Phillips Richardson Mitchell Bailey "
-    "Carter Cook Singh Shaw Bell Collins Morgan Kelly Begum Miller Cox Hussain Marshall"
-).split()
-TOWNS = (
-    "Leeds Manchester Birmingham Bristol Sheffield Liverpool Nottingham Leicester Coventry "
-    "Bradford Newcastle Sunderland Derby Plymouth Southampton Reading Norwich York Exeter"
-).split()
-TRADES = (
-    "Retail Foods Logistics Insurance Energy Telecom Travel Bank Homes Health Leisure "
-    "Motors Water Housing Council Pharmacy Hotels Estates Utilities Clinics"
-).split()
+GIVEN = [
+    "Amelia",
+    "Olivia",
+    "Isla",
+    "Ava",
+    "Mia",
+    "Ivy",
+    "Lily",
+    "Isabella",
+    "Rosie",
+    "Sophia",
+    "Grace",
+    "Freya",
+    "Willow",
+    "Florence",
+    "Emily",
+    "Ella",
+    "Poppy",
+    "Evie",
+    "Elsie",
+    "Charlotte",
+    "Oliver",
+    "George",
+    "Noah",
+    "Arthur",
+    "Muhammad",
+    "Leo",
+    "Harry",
+    "Oscar",
+    "Archie",
+    "Henry",
+    "Theodore",
+    "Freddie",
+    "Jack",
+    "Charlie",
+    "Theo",
+    "Alfie",
+    "Jacob",
+    "Thomas",
+    "Finley",
+    "Arlo",
+    "Priya",
+    "Aisha",
+    "Zara",
+    "Yusuf",
+    "Ibrahim",
+    "Kwame",
+    "Chidi",
+    "Wei",
+    "Mei",
+    "Siobhan",
+    "Niamh",
+    "Cerys",
+    "Rhys",
+    "Dylan",
+    "Callum",
+]
+FAMILY = [
+    "Smith",
+    "Jones",
+    "Taylor",
+    "Brown",
+    "Williams",
+    "Wilson",
+    "Johnson",
+    "Davies",
+    "Patel",
+    "Robinson",
+    "Wright",
+    "Thompson",
+    "Evans",
+    "Walker",
+    "White",
+    "Roberts",
+    "Green",
+    "Hall",
+    "Thomas",
+    "Clarke",
+    "Jackson",
+    "Wood",
+    "Harris",
+    "Edwards",
+    "Turner",
+    "Martin",
+    "Cooper",
+    "Hill",
+    "Ward",
+    "Hughes",
+    "Moore",
+    "Clark",
+    "King",
+    "Harrison",
+    "Lewis",
+    "Baker",
+    "Lee",
+    "Allen",
+    "Morris",
+    "Khan",
+    "Scott",
+    "Watson",
+    "Davis",
+    "Parker",
+    "James",
+    "Bennett",
+    "Young",
+    "Phillips",
+    "Richardson",
+    "Mitchell",
+    "Bailey",
+    "Carter",
+    "Cook",
+    "Singh",
+    "Shaw",
+    "Bell",
+    "Collins",
+    "Morgan",
+    "Kelly",
+    "Begum",
+    "Miller",
+    "Cox",
+    "Hussain",
+    "Marshall",
+]
+TOWNS = [
+    "Leeds",
+    "Manchester",
+    "Birmingham",
+    "Bristol",
+    "Sheffield",
+    "Liverpool",
+    "Nottingham",
+    "Leicester",
+    "Coventry",
+    "Bradford",
+    "Newcastle",
+    "Sunderland",
+    "Derby",
+    "Plymouth",
+    "Southampton",
+    "Reading",
+    "Norwich",
+    "York",
+    "Exeter",
+]
+TRADES = [
+    "Retail",
+    "Foods",
+    "Logistics",
+    "Insurance",
+    "Energy",
+    "Telecom",
+    "Travel",
+    "Bank",
+    "Homes",
+    "Health",
+    "Leisure",
+    "Motors",
+    "Water",
+    "Housing",
+    "Council",
+    "Pharmacy",
+    "Hotels",
+    "Estates",
+    "Utilities",
+    "Clinics",
+]
 
 
 @dataclass(frozen=True)
@@ -95,8 +240,15 @@ def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
     logins = _demo_logins(epao, providers[0], employers[0], staff, records)
     existing = Registration.objects.filter(epao=epao).count()
     for start in range(existing, apprentices, BATCH):
-        _create_batch(epao, range(start, min(start + BATCH, apprentices)), providers,
-                      employers, staff, records, rng)
+        _create_batch(
+            epao,
+            range(start, min(start + BATCH, apprentices)),
+            providers,
+            employers,
+            staff,
+            records,
+            rng,
+        )
     return logins
 
 
@@ -153,25 +305,61 @@ def _demo_logins(
     """One person per role who can sign in with the demo password."""
     password = make_password(DEMO_PASSWORD)
     people = [
-        (User.Role.EPAO_ADMIN, "admin@demo-epao.example", "Alex Admin", epao,
-         "runs the EPAO: organisations, people, gateway reviews"),
-        (User.Role.ASSESSOR, "assessor@demo-epao.example", "Sam Assessor", epao,
-         "reviews project proposals of allocated apprentices"),
-        (User.Role.IQA, "iqa@demo-epao.example", "Jordan Quality", epao,
-         "sees the apprentices sampled to them"),
-        (User.Role.PROVIDER, "provider@demo-provider.example", "Priya Provider", provider,
-         f"registers apprentices for {provider.name}"),
-        (User.Role.EMPLOYER, "employer@demo-employer.example", "Ethan Employer", employer,
-         f"signs gateway declarations for {employer.name}"),
-        (User.Role.APPRENTICE, "apprentice@demo-learner.example", "Robin Apprentice", None,
-         "an apprentice at gateway on st0071-highfield"),
+        (
+            User.Role.EPAO_ADMIN,
+            "admin@demo-epao.example",
+            "Alex Admin",
+            epao,
+            "runs the EPAO: organisations, people, gateway reviews",
+        ),
+        (
+            User.Role.ASSESSOR,
+            "assessor@demo-epao.example",
+            "Sam Assessor",
+            epao,
+            "reviews project proposals of allocated apprentices",
+        ),
+        (
+            User.Role.IQA,
+            "iqa@demo-epao.example",
+            "Jordan Quality",
+            epao,
+            "sees the apprentices sampled to them",
+        ),
+        (
+            User.Role.PROVIDER,
+            "provider@demo-provider.example",
+            "Priya Provider",
+            provider,
+            f"registers apprentices for {provider.name}",
+        ),
+        (
+            User.Role.EMPLOYER,
+            "employer@demo-employer.example",
+            "Ethan Employer",
+            employer,
+            f"signs gateway declarations for {employer.name}",
+        ),
+        (
+            User.Role.APPRENTICE,
+            "apprentice@demo-learner.example",
+            "Robin Apprentice",
+            None,
+            "an apprentice at gateway on st0071-highfield",
+        ),
     ]
     logins = []
     for role, email, name, organisation, note in people:
         user, _ = User.objects.update_or_create(
             email=email,
-            defaults={"full_name": name, "role": role, "epao": epao,
-                      "organisation": organisation, "password": password, "is_active": True},
+            defaults={
+                "full_name": name,
+                "role": role,
+                "epao": epao,
+                "organisation": organisation,
+                "password": password,
+                "is_active": True,
+            },
         )
         logins.append(DemoLogin(role, email, name, note))
         if role == User.Role.APPRENTICE:
@@ -192,16 +380,29 @@ def _demo_apprentice(
         return
     record = next(r for r in records if r.spec_id == "st0071-highfield")
     apprentice = Apprentice.objects.create(
-        epao=epao, uln=uln_for(999_999), given_names="Robin", family_name="Apprentice",
-        date_of_birth=date(2003, 5, 14), email=user.email, user=user,
+        epao=epao,
+        uln=uln_for(999_999),
+        given_names="Robin",
+        family_name="Apprentice",
+        date_of_birth=date(2003, 5, 14),
+        email=user.email,
+        user=user,
     )
     today = timezone.localdate()
     registration = Registration.objects.create(
-        epao=epao, apprentice=apprentice, provider=provider, employer=employer,
-        specification=record, standard=record.standard, version=record.version,
-        start_date=add_months(today, -16), on_programme_end_date=today - timedelta(days=7),
+        epao=epao,
+        apprentice=apprentice,
+        provider=provider,
+        employer=employer,
+        specification=record,
+        standard=record.standard,
+        version=record.version,
+        start_date=add_months(today, -16),
+        on_programme_end_date=today - timedelta(days=7),
         planned_assessment_month=add_months(today, 2).replace(day=1),
-        address_line_1="1 Demo Street", town="Leeds", postcode="LS1 4AP",
+        address_line_1="1 Demo Street",
+        town="Leeds",
+        postcode="LS1 4AP",
         assessor=staff[User.Role.ASSESSOR][0],
         iqa=staff[User.Role.IQA][0],
         created_by=user,
@@ -237,7 +438,9 @@ def _create_batch(
             uln=uln_for(number),
             given_names=rng.choice(GIVEN),
             family_name=rng.choice(FAMILY),
-            date_of_birth=date(1985 + rng.randrange(22), rng.randrange(1, 13), rng.randrange(1, 29)),
+            date_of_birth=date(
+                1985 + rng.randrange(22), rng.randrange(1, 13), rng.randrange(1, 29)
+            ),
             email=f"learner{number}@demo-learner.example",
             phone=f"07700 9{number % 100000:05d}",
         )
@@ -245,39 +448,64 @@ def _create_batch(
     ]
     Apprentice.objects.bulk_create(apprentices, batch_size=BATCH)
     stored = list(
-        Apprentice.objects.filter(epao=epao, email__in=[a.email for a in apprentices]).order_by("pk")
+        Apprentice.objects.filter(epao=epao, email__in=[a.email for a in apprentices]).order_by(
+            "pk"
+        )
     )
     registrations = []
     for apprentice in stored:
         record = rng.choice(records)
         spec, _ = rules_for(record)
-        months = spec.gateway.minimum_on_programme.amount.value if spec.gateway.minimum_on_programme else 12
+        months = (
+            spec.gateway.minimum_on_programme.amount.value
+            if spec.gateway.minimum_on_programme
+            else 12
+        )
         start = today - timedelta(days=rng.randrange(30 * months - 200, 30 * months + 120))
         end = add_months(start, months)
         stage = rng.choices(
-            [Registration.Status.REGISTERED, Registration.Status.GATEWAY,
-             Registration.Status.GATEWAY_ACCEPTED], weights=[3, 4, 3],
+            [
+                Registration.Status.REGISTERED,
+                Registration.Status.GATEWAY,
+                Registration.Status.GATEWAY_ACCEPTED,
+            ],
+            weights=[3, 4, 3],
         )[0]
         gateway_date = window_end = None
         if stage == Registration.Status.GATEWAY_ACCEPTED:
             gateway_date = max(end, today - timedelta(days=rng.randrange(0, 80)))
             gateway_date = min(gateway_date, today)
-            rule = next((r for r in spec.time_rules if r.event == "last_assessment"
-                         and r.after == "gateway" and r.at_most), None)
+            rule = next(
+                (
+                    r
+                    for r in spec.time_rules
+                    if r.event == "last_assessment" and r.after == "gateway" and r.at_most
+                ),
+                None,
+            )
             if rule is not None and rule.at_most is not None:
                 window_end = shift(gateway_date, rule.at_most.unit, rule.at_most.value)
         registrations.append(
             Registration(
-                epao=epao, apprentice=apprentice, provider=rng.choice(providers),
-                employer=rng.choice(employers), specification=record,
-                standard=record.standard, version=record.version, start_date=start,
+                epao=epao,
+                apprentice=apprentice,
+                provider=rng.choice(providers),
+                employer=rng.choice(employers),
+                specification=record,
+                standard=record.standard,
+                version=record.version,
+                start_date=start,
                 on_programme_end_date=end,
                 planned_assessment_month=add_months(end, 1).replace(day=1),
                 address_line_1=f"{rng.randrange(1, 200)} {rng.choice(FAMILY)} Road",
-                town=rng.choice(TOWNS), postcode=f"LS{rng.randrange(1, 29)} {rng.randrange(1, 10)}AB",
-                status=stage, gateway_date=gateway_date, epa_window_end=window_end,
+                town=rng.choice(TOWNS),
+                postcode=f"LS{rng.randrange(1, 29)} {rng.randrange(1, 10)}AB",
+                status=stage,
+                gateway_date=gateway_date,
+                epa_window_end=window_end,
                 assessor=rng.choice(staff[User.Role.ASSESSOR])
-                if stage == Registration.Status.GATEWAY_ACCEPTED else None,
+                if stage == Registration.Status.GATEWAY_ACCEPTED
+                else None,
                 created_by=creator,
             )
         )

@@ -206,3 +206,13 @@ def test_a_failed_email_keeps_the_invitation_and_says_so(
     assert Invitation.objects.filter(email="ivan@epao.example").exists()
     html = client.get("/people/invitations/").content.decode()
     assert "the email could not be sent" in html
+
+
+def test_the_error_summary_follows_the_order_of_the_page(
+    login: Callable[[User], Client], alice: User
+) -> None:
+    html = invite(login(alice), role="provider").content.decode()
+    start = html.index("There is a problem")
+    summary = html[start : html.index("</ul>", start)]
+    assert summary.index("#id_email") < summary.index("#id_full_name")
+    assert summary.index("#id_full_name") < summary.index("#id_organisation")

@@ -31,7 +31,7 @@ IN_SCOPE = {"alice", "anna", "ivy", "bob", "erin", "pat"}
 
 def _row(default: int, **overrides: int) -> dict[str, int]:
     """Expected status for every person: ``default`` unless overridden; anonymous 302."""
-    statuses = {person: default for person in PEOPLE}
+    statuses = dict.fromkeys(PEOPLE, default)
     statuses["anonymous"] = 302
     statuses.update(overrides)
     return statuses
@@ -39,7 +39,7 @@ def _row(default: int, **overrides: int) -> dict[str, int]:
 
 def scoped(in_scope: int = 200, **overrides: int) -> dict[str, int]:
     """A page about Pat's registration: ``in_scope`` for those who may see it, 404 for others."""
-    statuses = _row(404, **{person: in_scope for person in IN_SCOPE})
+    statuses = _row(404, **dict.fromkeys(IN_SCOPE, in_scope))
     statuses.update(overrides)
     return statuses
 
@@ -126,22 +126,46 @@ def test_every_named_url_is_in_the_matrix() -> None:
 @pytest.fixture
 def world(
     make_registration: Callable[..., Registration],
-    alice: User, anna: User, ivy: User, bob: User, erin: User, pat: User,
-    charlie: User, eve: User, mallory: User,
+    alice: User,
+    anna: User,
+    ivy: User,
+    bob: User,
+    erin: User,
+    pat: User,
+    charlie: User,
+    eve: User,
+    mallory: User,
 ) -> dict[str, Any]:
     """Pat's Highfield registration with a gateway, a file and the people around it."""
-    registration = make_registration("st0071-highfield", apprentice_user=pat, assessor=anna, iqa=ivy)
+    registration = make_registration(
+        "st0071-highfield", apprentice_user=pat, assessor=anna, iqa=ivy
+    )
     components = {c.uses or c.evidence: c for c in create_components(registration)}
     upload = SimpleUploadedFile("english.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF")
-    stored = store_upload(upload, registration=registration, user=bob,
-                          allowed=("pdf", "docx", "txt", "png", "jpeg"))
+    stored = store_upload(
+        upload, registration=registration, user=bob, allowed=("pdf", "docx", "txt", "png", "jpeg")
+    )
     declaration = GatewayComponent.objects.get(
         registration=registration, requirement_id="gateway-declaration"
     )
-    people = {"alice": alice, "anna": anna, "ivy": ivy, "bob": bob, "erin": erin, "pat": pat,
-              "charlie": charlie, "eve": eve, "mallory": mallory}
-    return {"registration": registration, "components": components, "file": stored,
-            "declaration": declaration, "people": people}
+    people = {
+        "alice": alice,
+        "anna": anna,
+        "ivy": ivy,
+        "bob": bob,
+        "erin": erin,
+        "pat": pat,
+        "charlie": charlie,
+        "eve": eve,
+        "mallory": mallory,
+    }
+    return {
+        "registration": registration,
+        "components": components,
+        "file": stored,
+        "declaration": declaration,
+        "people": people,
+    }
 
 
 def _url(name: str, world: dict[str, Any]) -> str:
@@ -175,8 +199,9 @@ def test_who_may_get_each_page(name: str, world: dict[str, Any], client: Client)
     for person in PEOPLE:
         client.logout()
         if person != "anonymous":
-            client.force_login(world["people"][person],
-                               backend="django.contrib.auth.backends.ModelBackend")
+            client.force_login(
+                world["people"][person], backend="django.contrib.auth.backends.ModelBackend"
+            )
         actual[person] = client.get(url).status_code
     assert actual == EXPECTED[name], url
 

@@ -29,15 +29,28 @@ PAGES = [
 ]
 
 
-def _add(make_registration: Callable[..., Registration], count: int, anna: User, alice: User) -> None:
-    specs = ["st0071-highfield", "st0072-activeiq", "st0071-nqual", "st0072-excelme",
-             "st0071-epakit"]
+def _add(
+    make_registration: Callable[..., Registration], count: int, anna: User, alice: User
+) -> None:
+    specs = [
+        "st0071-highfield",
+        "st0072-activeiq",
+        "st0071-nqual",
+        "st0072-excelme",
+        "st0071-epakit",
+    ]
     for number in range(count):
         registration = make_registration(specs[number % len(specs)], assessor=anna)
         create_components(registration)
         GatewayComponent.objects.filter(registration=registration).update(status="submitted")
-        record_event(actor=alice, epao=registration.epao, action="test.touched", obj=registration,
-                     registration=registration, summary="touched")
+        record_event(
+            actor=alice,
+            epao=registration.epao,
+            action="test.touched",
+            obj=registration,
+            registration=registration,
+            summary="touched",
+        )
 
 
 def _queries(client: Client, person: User, url: str) -> int:
@@ -50,9 +63,15 @@ def _queries(client: Client, person: User, url: str) -> int:
 
 @pytest.mark.parametrize(("person", "name"), PAGES)
 def test_list_pages_keep_their_query_count(
-    person: str, name: str, client: Client, request: pytest.FixtureRequest,
-    make_registration: Callable[..., Registration], alice: User, anna: User,
-    bob: User, erin: User,
+    person: str,
+    name: str,
+    client: Client,
+    request: pytest.FixtureRequest,
+    make_registration: Callable[..., Registration],
+    alice: User,
+    anna: User,
+    bob: User,
+    erin: User,
 ) -> None:
     user = request.getfixturevalue(person)
     _add(make_registration, 3, anna, alice)
@@ -63,8 +82,12 @@ def test_list_pages_keep_their_query_count(
 
 @pytest.mark.parametrize("name", ["registration:detail", "gateway:overview", "accounts:audit"])
 def test_apprentice_pages_keep_their_query_count(
-    name: str, client: Client, make_registration: Callable[..., Registration],
-    alice: User, anna: User, bob: User,
+    name: str,
+    client: Client,
+    make_registration: Callable[..., Registration],
+    alice: User,
+    anna: User,
+    bob: User,
 ) -> None:
     _add(make_registration, 2, anna, alice)
     registration = Registration.objects.order_by("pk").first()
@@ -73,7 +96,12 @@ def test_apprentice_pages_keep_their_query_count(
     few = _queries(client, alice, url)
     _add(make_registration, 30, anna, alice)
     for _ in range(20):
-        record_event(actor=alice, epao=registration.epao, action="test.touched", obj=registration,
-                     registration=registration, summary="touched again")
+        record_event(
+            actor=alice,
+            epao=registration.epao,
+            action="test.touched",
+            obj=registration,
+            registration=registration,
+            summary="touched again",
+        )
     assert _queries(client, alice, url) == few
-

@@ -20,6 +20,15 @@ PASSWORD_HINT = (
 )
 
 
+def errors_in_field_order(form: forms.Form) -> None:
+    """Order the form's errors as its fields are, so the error summary follows the page."""
+    errors = form.errors
+    order = {name: position for position, name in enumerate(form.fields)}
+    ordered = sorted(errors.items(), key=lambda item: order.get(item[0], -1))
+    errors.clear()
+    errors.update(ordered)
+
+
 class PasswordField(forms.CharField):
     """A password box that is always shown empty, even after an error, like PasswordInput."""
 
@@ -40,7 +49,7 @@ class SignInForm(AuthenticationForm):
     username = forms.EmailField(label="Email address", max_length=254)
     password = PasswordField(label="Password")
 
-    error_messages = {  # noqa: RUF012 (Django's own attribute, replaced)
+    error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been switched off: ask your EPAO admin",
     }
@@ -96,9 +105,7 @@ class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
         label="Confirm new password",
         error_messages={"required": "Enter the new password again"},
     )
-    error_messages = {  # noqa: RUF012 (Django's own attribute, replaced)
-        "password_mismatch": "Enter the same password in both boxes"
-    }
+    error_messages = {"password_mismatch": "Enter the same password in both boxes"}
 
     def clean(self) -> dict[str, Any]:
         """Both boxes match and the password passes Django's validators."""
@@ -197,6 +204,7 @@ class OrganisationForm(forms.Form):
                     f"There is already {label} called {name}: use it, or add something that "
                     "tells them apart, like the town",
                 )
+        errors_in_field_order(self)
         return data
 
 
@@ -325,6 +333,7 @@ class InvitationForm(forms.Form):
                 data["full_name"] = self.apprentice.full_name
             elif "full_name" not in self.errors:
                 self.add_error("full_name", "Enter the person's full name")
+        errors_in_field_order(self)
         return data
 
     def _check_apprentice(self, uln: str, email: str) -> str:

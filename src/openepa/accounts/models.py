@@ -36,9 +36,7 @@ class Organisation(models.Model):
         related_name="partners",
         help_text="The EPAO this provider or employer works with; empty for an EPAO.",
     )
-    ukprn = models.CharField(
-        "UKPRN", max_length=8, blank=True, validators=[validate_ukprn]
-    )
+    ukprn = models.CharField("UKPRN", max_length=8, blank=True, validators=[validate_ukprn])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -46,7 +44,8 @@ class Organisation(models.Model):
         indexes = [models.Index(fields=["epao", "kind", "name"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="epao", epao__isnull=True) | (~Q(kind="epao") & Q(epao__isnull=False)),
+                condition=Q(kind="epao", epao__isnull=True)
+                | (~Q(kind="epao") & Q(epao__isnull=False)),
                 name="organisation_epao_only_for_partners",
             ),
             models.UniqueConstraint(
@@ -158,7 +157,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
-from openepa.rules.identifiers import uln_problem, ukprn_problem
+from openepa.rules.identifiers import ukprn_problem, uln_problem
 
 
 def validate_ukprn(value: str) -> None:

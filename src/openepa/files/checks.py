@@ -52,7 +52,9 @@ def detect_kind(data: bytes) -> str | None:
     return None
 
 
-def check_upload(name: str, data: bytes, *, allowed: tuple[str, ...], max_bytes: int) -> CheckedFile:
+def check_upload(
+    name: str, data: bytes, *, allowed: tuple[str, ...], max_bytes: int
+) -> CheckedFile:
     """Accept ``data`` only if it is allowed, not too large, and its name matches its content.
 
     Raises :class:`UploadRefused` with a message saying what is wrong and how to fix it.
@@ -86,8 +88,10 @@ def _is_docx(data: bytes) -> bool:
             names = set(archive.namelist())
     except zipfile.BadZipFile:
         return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names and not any(
-        name.lower().endswith("vbaproject.bin") for name in names
+    return (
+        "[Content_Types].xml" in names
+        and "word/document.xml" in names
+        and not any(name.lower().endswith("vbaproject.bin") for name in names)
     )
 
 

@@ -7,13 +7,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-
-from openepa.registration.models import Registration
 from django.db import transaction
 
 from openepa.accounts.models import User
 from openepa.files.checks import UploadRefused, check_upload
 from openepa.files.models import StoredFile
+from openepa.registration.models import Registration
 
 
 def max_upload_bytes() -> int:

@@ -92,9 +92,7 @@ class GatewaySubmission(models.Model):
         "files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     level_achieved = models.PositiveSmallIntegerField(null=True, blank=True)
-    decision = models.CharField(
-        max_length=16, choices=Decision.choices, default=Decision.PENDING
-    )
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -104,7 +102,9 @@ class GatewaySubmission(models.Model):
     class Meta:
         ordering = ["component", "-attempt"]
         constraints = [
-            models.UniqueConstraint(fields=["component", "attempt"], name="one_submission_per_attempt")
+            models.UniqueConstraint(
+                fields=["component", "attempt"], name="one_submission_per_attempt"
+            )
         ]
 
     def __str__(self) -> str:
@@ -147,7 +147,9 @@ class PortfolioPiece(models.Model):
     evidence_date = models.DateField()
     file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
     ksbs = models.JSONField(default=list)
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     added_at = models.DateTimeField(default=timezone.now)
     removed_at = models.DateTimeField(null=True, blank=True)
 
@@ -189,7 +191,9 @@ class ProjectProposal(models.Model):
     class Meta:
         ordering = ["registration", "-attempt"]
         constraints = [
-            models.UniqueConstraint(fields=["registration", "attempt"], name="one_proposal_per_attempt")
+            models.UniqueConstraint(
+                fields=["registration", "attempt"], name="one_proposal_per_attempt"
+            )
         ]
 
     def __str__(self) -> str:

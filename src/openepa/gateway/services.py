@@ -440,9 +440,7 @@ def overview(registration: Registration, *, on: date | None = None) -> Overview:
 
 
 @transaction.atomic
-def components_from_spec(
-    registration: Registration, spec: Specification
-) -> list[GatewayComponent]:
+def components_from_spec(registration: Registration, spec: Specification) -> list[GatewayComponent]:
     """Unsaved components, one per gateway requirement of ``spec``, in the spec's order."""
     return [
         GatewayComponent(

@@ -7,6 +7,7 @@ maintained ``holidays`` package rather than a hand-typed list.
 from __future__ import annotations
 
 import calendar
+import math
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -55,12 +56,18 @@ def shift(start: date, unit: str, value: int) -> date:
     if unit == "working_days":
         return add_working_days(start, value)
     if unit == "hours":
-        return start + timedelta(days=-(-value // 24) if value > 0 else -(-(-value) // 24))
+        whole_days = math.ceil(abs(value) / 24)
+        return start + timedelta(days=whole_days if value >= 0 else -whole_days)
     raise ValueError(f"unknown unit {unit!r}; allowed: {', '.join(UNITS)}")
 
 
 def describe(unit: str, value: int) -> str:
     """A length of time in words: "3 months", "10 working days", "1 week"."""
-    words = {"working_days": "working day", "days": "day", "weeks": "week",
-             "months": "month", "hours": "hour"}[unit]
+    words = {
+        "working_days": "working day",
+        "days": "day",
+        "weeks": "week",
+        "months": "month",
+        "hours": "hour",
+    }[unit]
     return f"{value} {words}{'' if value == 1 else 's'}"

@@ -13,7 +13,9 @@ def uln_problem(value: str) -> str | None:
     text = value.strip()
     if not (len(text) == 10 and text.isdigit()):
         return "Enter a ULN of 10 digits, like 1234567890"
-    total = sum(int(digit) * weight for digit, weight in zip(text[:9], range(10, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(text[:9], range(10, 1, -1), strict=True)
+    )
     remainder = total % 11
     if remainder == 0 or 10 - remainder != int(text[9]):
         return "Enter a valid ULN: the check digit (the last digit) does not match the others"

@@ -340,9 +340,9 @@ class GatewayRequirement(Strict):
     name: str = Field(min_length=1)
     description: str = Field(min_length=1)
     evidence: Literal["upload", "declaration", "answer"]
-    uses: Literal["portfolio", "project_proposal", "english_maths", "gateway_declaration"] | None = (
-        None
-    )
+    uses: (
+        Literal["portfolio", "project_proposal", "english_maths", "gateway_declaration"] | None
+    ) = None
     submitted_by: list[Party] = Field(min_length=1)
     level: PositiveInt | None = None
     required: bool = True

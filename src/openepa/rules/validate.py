@@ -320,7 +320,9 @@ def _check_reassessment_and_gateway(problems: _Problems, spec: Specification) ->
         if requirement.uses == "portfolio" and spec.evidence.portfolio is None:
             problems.add(at, "uses portfolio, so evidence.portfolio must say what it holds")
         if requirement.uses == "project_proposal" and spec.evidence.project_proposal is None:
-            problems.add(at, "uses project_proposal, so evidence.project_proposal must give its words")
+            problems.add(
+                at, "uses project_proposal, so evidence.project_proposal must give its words"
+            )
         if requirement.uses == "gateway_declaration" and requirement.evidence != "declaration":
             problems.add(at, "uses gateway_declaration, so evidence must be declaration")
 

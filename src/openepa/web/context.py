@@ -36,7 +36,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links = [(label, reverse(name)) for label, name in NAVIGATION.get(user.role, [])]
     # The longest link that the path starts with is the current one, so "Register an
     # apprentice" (/apprentices/register/) is current there rather than "Apprentices".
-    matches = [url for _, url in links if request.path == url or (url != "/" and request.path.startswith(url))]
+    matches = [
+        url
+        for _, url in links
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
     current = max(matches, key=len) if matches else None
     return {
         "navigation": [

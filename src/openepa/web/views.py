@@ -21,9 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
         own = registrations.order_by("-created_at").first()
         if own is not None:
             return redirect("registration:detail", pk=own.pk)
-    by_status = dict(
-        registrations.order_by().values_list("status").annotate(total=Count("id"))
-    )
+    by_status = dict(registrations.order_by().values_list("status").annotate(total=Count("id")))
     to_review = awaiting_review(user).count() if user.role == User.Role.EPAO_ADMIN else 0
     return render(
         request,

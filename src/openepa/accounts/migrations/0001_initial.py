@@ -2,106 +2,272 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import openepa.accounts.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import openepa.accounts.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('full_name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('epao_admin', 'EPAO admin'), ('assessor', 'Independent assessor'), ('iqa', 'Internal quality assurer'), ('provider', 'Training provider'), ('employer', 'Employer'), ('apprentice', 'Apprentice')], max_length=16)),
-                ('is_active', models.BooleanField(default=True)),
-                ('is_staff', models.BooleanField(default=False, help_text="May use Django's admin site (EPAO superusers only).")),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now)),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                ("full_name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("epao_admin", "EPAO admin"),
+                            ("assessor", "Independent assessor"),
+                            ("iqa", "Internal quality assurer"),
+                            ("provider", "Training provider"),
+                            ("employer", "Employer"),
+                            ("apprentice", "Apprentice"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="May use Django's admin site (EPAO superusers only).",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['full_name'],
+                "ordering": ["full_name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('epao', 'End-point assessment organisation'), ('provider', 'Training provider'), ('employer', 'Employer')], max_length=16)),
-                ('name', models.CharField(max_length=200)),
-                ('ukprn', models.CharField(blank=True, max_length=8, validators=[openepa.accounts.validators.validate_ukprn], verbose_name='UKPRN')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('epao', models.ForeignKey(blank=True, help_text='The EPAO this provider or employer works with; empty for an EPAO.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='partners', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("epao", "End-point assessment organisation"),
+                            ("provider", "Training provider"),
+                            ("employer", "Employer"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "ukprn",
+                    models.CharField(
+                        blank=True,
+                        max_length=8,
+                        validators=[openepa.accounts.validators.validate_ukprn],
+                        verbose_name="UKPRN",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The EPAO this provider or employer works with; empty for an EPAO.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="partners",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('full_name', models.CharField(max_length=200)),
-                ('role', models.CharField(choices=[('epao_admin', 'EPAO admin'), ('assessor', 'Independent assessor'), ('iqa', 'Internal quality assurer'), ('provider', 'Training provider'), ('employer', 'Employer'), ('apprentice', 'Apprentice')], max_length=16)),
-                ('token_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invitations', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("full_name", models.CharField(max_length=200)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("epao_admin", "EPAO admin"),
+                            ("assessor", "Independent assessor"),
+                            ("iqa", "Internal quality assurer"),
+                            ("provider", "Training provider"),
+                            ("employer", "Employer"),
+                            ("apprentice", "Apprentice"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("token_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invitations",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='user',
-            name='epao',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation'),
+            model_name="user",
+            name="epao",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='accounts.organisation'),
+            model_name="user",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="users",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddIndex(
-            model_name='organisation',
-            index=models.Index(fields=['epao', 'kind', 'name'], name='accounts_or_epao_id_c302de_idx'),
+            model_name="organisation",
+            index=models.Index(
+                fields=["epao", "kind", "name"], name="accounts_or_epao_id_c302de_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('epao__isnull', True), ('kind', 'epao')), models.Q(models.Q(('kind', 'epao'), _negated=True), ('epao__isnull', False)), _connector='OR'), name='organisation_epao_only_for_partners'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("epao__isnull", True), ("kind", "epao")),
+                    models.Q(models.Q(("kind", "epao"), _negated=True), ("epao__isnull", False)),
+                    _connector="OR",
+                ),
+                name="organisation_epao_only_for_partners",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(condition=models.Q(('ukprn', ''), _negated=True), fields=('epao', 'ukprn'), name='unique_ukprn_per_epao'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ukprn", ""), _negated=True),
+                fields=("epao", "ukprn"),
+                name="unique_ukprn_per_epao",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['epao', '-created_at'], name='accounts_in_epao_id_45ba1c_idx'),
+            model_name="invitation",
+            index=models.Index(
+                fields=["epao", "-created_at"], name="accounts_in_epao_id_45ba1c_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['epao', 'role', 'full_name'], name='accounts_us_epao_id_a84883_idx'),
+            model_name="user",
+            index=models.Index(
+                fields=["epao", "role", "full_name"], name="accounts_us_epao_id_a84883_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='user',
-            index=models.Index(fields=['organisation', 'role'], name='accounts_us_organis_0aa02c_idx'),
+            model_name="user",
+            index=models.Index(
+                fields=["organisation", "role"], name="accounts_us_organis_0aa02c_idx"
+            ),
         ),
     ]

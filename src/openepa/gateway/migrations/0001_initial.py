@@ -7,137 +7,326 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('files', '0001_initial'),
-        ('registration', '0001_initial'),
+        ("files", "0001_initial"),
+        ("registration", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GatewayComponent',
+            name="GatewayComponent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requirement_id', models.CharField(max_length=64)),
-                ('position', models.PositiveSmallIntegerField()),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('evidence', models.CharField(max_length=16)),
-                ('uses', models.CharField(blank=True, max_length=32)),
-                ('submitted_by', models.JSONField(default=list)),
-                ('level', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('required', models.BooleanField(default=True)),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('submitted', 'Submitted for review'), ('rejected', 'Rejected'), ('accepted', 'Accepted')], default='not_started', max_length=16)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('accepted_at', models.DateTimeField(blank=True, null=True)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('accepted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gateway_components', to='registration.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requirement_id", models.CharField(max_length=64)),
+                ("position", models.PositiveSmallIntegerField()),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("evidence", models.CharField(max_length=16)),
+                ("uses", models.CharField(blank=True, max_length=32)),
+                ("submitted_by", models.JSONField(default=list)),
+                ("level", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("required", models.BooleanField(default=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("submitted", "Submitted for review"),
+                            ("rejected", "Rejected"),
+                            ("accepted", "Accepted"),
+                        ],
+                        default="not_started",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("accepted_at", models.DateTimeField(blank=True, null=True)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "accepted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="gateway_components",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['registration', 'position'],
+                "ordering": ["registration", "position"],
             },
         ),
         migrations.CreateModel(
-            name='GatewaySubmission',
+            name="GatewaySubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempt', models.PositiveSmallIntegerField()),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('answer', models.TextField(blank=True)),
-                ('level_achieved', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('decision', models.CharField(choices=[('pending', 'Waiting for review'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='pending', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('component', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='gateway.gatewaycomponent')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attempt", models.PositiveSmallIntegerField()),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("answer", models.TextField(blank=True)),
+                ("level_achieved", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for review"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "component",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="gateway.gatewaycomponent",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="files.storedfile",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['component', '-attempt'],
+                "ordering": ["component", "-attempt"],
             },
         ),
         migrations.CreateModel(
-            name='PortfolioPiece',
+            name="PortfolioPiece",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('evidence_type', models.CharField(max_length=64)),
-                ('evidence_date', models.DateField()),
-                ('ksbs', models.JSONField(default=list)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='portfolio_pieces', to='registration.registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("evidence_type", models.CharField(max_length=64)),
+                ("evidence_date", models.DateField()),
+                ("ksbs", models.JSONField(default=list)),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="files.storedfile",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="portfolio_pieces",
+                        to="registration.registration",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['registration', 'number'],
+                "ordering": ["registration", "number"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectProposal',
+            name="ProjectProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempt', models.PositiveSmallIntegerField()),
-                ('text', models.TextField()),
-                ('word_count', models.PositiveIntegerField()),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('late', models.BooleanField(default=False)),
-                ('decision', models.CharField(choices=[('pending', 'Waiting for the assessor'), ('approved', 'Approved'), ('rejected', 'Rejected')], default='pending', max_length=16)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('resubmit_by', models.DateField(blank=True, null=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='proposals', to='registration.registration')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attempt", models.PositiveSmallIntegerField()),
+                ("text", models.TextField()),
+                ("word_count", models.PositiveIntegerField()),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("late", models.BooleanField(default=False)),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the assessor"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                ("resubmit_by", models.DateField(blank=True, null=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="proposals",
+                        to="registration.registration",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['registration', '-attempt'],
+                "ordering": ["registration", "-attempt"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempt', models.PositiveSmallIntegerField()),
-                ('party', models.CharField(choices=[('apprentice', 'Apprentice'), ('employer', 'Employer'), ('provider', 'Training provider'), ('epao', 'EPAO'), ('assessor', 'Assessor')], max_length=16)),
-                ('signed_name', models.CharField(max_length=200)),
-                ('signed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('component', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='gateway.gatewaycomponent')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attempt", models.PositiveSmallIntegerField()),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[
+                            ("apprentice", "Apprentice"),
+                            ("employer", "Employer"),
+                            ("provider", "Training provider"),
+                            ("epao", "EPAO"),
+                            ("assessor", "Assessor"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("signed_name", models.CharField(max_length=200)),
+                ("signed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "component",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="signatures",
+                        to="gateway.gatewaycomponent",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['component', 'signed_at'],
+                "ordering": ["component", "signed_at"],
             },
         ),
         migrations.AddIndex(
-            model_name='gatewaycomponent',
-            index=models.Index(fields=['status', 'registration'], name='gateway_gat_status_bace50_idx'),
+            model_name="gatewaycomponent",
+            index=models.Index(
+                fields=["status", "registration"], name="gateway_gat_status_bace50_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gatewaycomponent',
-            constraint=models.UniqueConstraint(fields=('registration', 'requirement_id'), name='one_component_per_requirement'),
+            model_name="gatewaycomponent",
+            constraint=models.UniqueConstraint(
+                fields=("registration", "requirement_id"), name="one_component_per_requirement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='gatewaysubmission',
-            constraint=models.UniqueConstraint(fields=('component', 'attempt'), name='one_submission_per_attempt'),
+            model_name="gatewaysubmission",
+            constraint=models.UniqueConstraint(
+                fields=("component", "attempt"), name="one_submission_per_attempt"
+            ),
         ),
         migrations.AddIndex(
-            model_name='portfoliopiece',
-            index=models.Index(fields=['registration', 'number'], name='gateway_por_registr_b48e21_idx'),
+            model_name="portfoliopiece",
+            index=models.Index(
+                fields=["registration", "number"], name="gateway_por_registr_b48e21_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='projectproposal',
-            constraint=models.UniqueConstraint(fields=('registration', 'attempt'), name='one_proposal_per_attempt'),
+            model_name="projectproposal",
+            constraint=models.UniqueConstraint(
+                fields=("registration", "attempt"), name="one_proposal_per_attempt"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('component', 'attempt', 'party'), name='one_signature_per_party'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("component", "attempt", "party"), name="one_signature_per_party"
+            ),
         ),
     ]

@@ -2,106 +2,235 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import openepa.accounts.validators
 from django.conf import settings
 from django.db import migrations, models
 
+import openepa.accounts.validators
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('specifications', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("specifications", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Apprentice',
+            name="Apprentice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uln', models.CharField(max_length=10, validators=[openepa.accounts.validators.validate_uln], verbose_name='ULN')),
-                ('given_names', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('email', models.EmailField(max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=32)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='apprentice', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "uln",
+                    models.CharField(
+                        max_length=10,
+                        validators=[openepa.accounts.validators.validate_uln],
+                        verbose_name="ULN",
+                    ),
+                ),
+                ("given_names", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField()),
+                ("email", models.EmailField(max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=32)),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="apprentice",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_names'],
+                "ordering": ["family_name", "given_names"],
             },
         ),
         migrations.CreateModel(
-            name='Registration',
+            name="Registration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('standard', models.CharField(max_length=6)),
-                ('version', models.CharField(max_length=8)),
-                ('start_date', models.DateField(verbose_name='apprenticeship start date')),
-                ('on_programme_end_date', models.DateField(verbose_name='on-programme end date')),
-                ('planned_assessment_month', models.DateField(help_text='The first day of the month.')),
-                ('reasonable_adjustments', models.TextField(blank=True)),
-                ('address_line_1', models.CharField(max_length=100)),
-                ('address_line_2', models.CharField(blank=True, max_length=100)),
-                ('town', models.CharField(max_length=60)),
-                ('postcode', models.CharField(max_length=10)),
-                ('status', models.CharField(choices=[('registered', 'Registered'), ('gateway', 'Gateway in progress'), ('gateway_accepted', 'Gateway accepted'), ('on_hold', 'On hold'), ('withdrawn', 'Withdrawn'), ('completed', 'Completed')], default='registered', max_length=20)),
-                ('gateway_date', models.DateField(blank=True, null=True)),
-                ('epa_window_end', models.DateField(blank=True, null=True, verbose_name='EPA window end')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('apprentice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registrations', to='registration.apprentice')),
-                ('assessor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assessed_registrations', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employer_registrations', to='accounts.organisation')),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('iqa', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='quality_assured_registrations', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='provider_registrations', to='accounts.organisation')),
-                ('specification', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='specifications.specificationrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("standard", models.CharField(max_length=6)),
+                ("version", models.CharField(max_length=8)),
+                ("start_date", models.DateField(verbose_name="apprenticeship start date")),
+                ("on_programme_end_date", models.DateField(verbose_name="on-programme end date")),
+                (
+                    "planned_assessment_month",
+                    models.DateField(help_text="The first day of the month."),
+                ),
+                ("reasonable_adjustments", models.TextField(blank=True)),
+                ("address_line_1", models.CharField(max_length=100)),
+                ("address_line_2", models.CharField(blank=True, max_length=100)),
+                ("town", models.CharField(max_length=60)),
+                ("postcode", models.CharField(max_length=10)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("registered", "Registered"),
+                            ("gateway", "Gateway in progress"),
+                            ("gateway_accepted", "Gateway accepted"),
+                            ("on_hold", "On hold"),
+                            ("withdrawn", "Withdrawn"),
+                            ("completed", "Completed"),
+                        ],
+                        default="registered",
+                        max_length=20,
+                    ),
+                ),
+                ("gateway_date", models.DateField(blank=True, null=True)),
+                (
+                    "epa_window_end",
+                    models.DateField(blank=True, null=True, verbose_name="EPA window end"),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "apprentice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registrations",
+                        to="registration.apprentice",
+                    ),
+                ),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assessed_registrations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employer_registrations",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "iqa",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="quality_assured_registrations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="provider_registrations",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "specification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="specifications.specificationrecord",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='apprentice',
-            index=models.Index(fields=['epao', 'family_name', 'given_names'], name='registratio_epao_id_65313a_idx'),
+            model_name="apprentice",
+            index=models.Index(
+                fields=["epao", "family_name", "given_names"], name="registratio_epao_id_65313a_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='apprentice',
-            constraint=models.UniqueConstraint(fields=('epao', 'uln'), name='unique_uln_per_epao'),
+            model_name="apprentice",
+            constraint=models.UniqueConstraint(fields=("epao", "uln"), name="unique_uln_per_epao"),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['epao', '-created_at'], name='registratio_epao_id_3f6e97_idx'),
+            model_name="registration",
+            index=models.Index(
+                fields=["epao", "-created_at"], name="registratio_epao_id_3f6e97_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['epao', 'status'], name='registratio_epao_id_4e074d_idx'),
+            model_name="registration",
+            index=models.Index(fields=["epao", "status"], name="registratio_epao_id_4e074d_idx"),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['provider', '-created_at'], name='registratio_provide_c38cac_idx'),
+            model_name="registration",
+            index=models.Index(
+                fields=["provider", "-created_at"], name="registratio_provide_c38cac_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['employer', '-created_at'], name='registratio_employe_3a250a_idx'),
+            model_name="registration",
+            index=models.Index(
+                fields=["employer", "-created_at"], name="registratio_employe_3a250a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['assessor', '-created_at'], name='registratio_assesso_b804b9_idx'),
+            model_name="registration",
+            index=models.Index(
+                fields=["assessor", "-created_at"], name="registratio_assesso_b804b9_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='registration',
-            index=models.Index(fields=['iqa', '-created_at'], name='registratio_iqa_id_cc2257_idx'),
+            model_name="registration",
+            index=models.Index(fields=["iqa", "-created_at"], name="registratio_iqa_id_cc2257_idx"),
         ),
         migrations.AddConstraint(
-            model_name='registration',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['registered', 'gateway', 'gateway_accepted', 'on_hold'])), fields=('apprentice', 'standard'), name='one_live_registration_per_standard'),
+            model_name="registration",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("status__in", ["registered", "gateway", "gateway_accepted", "on_hold"])
+                ),
+                fields=("apprentice", "standard"),
+                name="one_live_registration_per_standard",
+            ),
         ),
     ]

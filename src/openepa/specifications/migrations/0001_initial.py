@@ -6,50 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='SpecificationRecord',
+            name="SpecificationRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spec_id', models.CharField(max_length=64)),
-                ('sha256', models.CharField(max_length=64)),
-                ('standard', models.CharField(max_length=6)),
-                ('version', models.CharField(max_length=8)),
-                ('level', models.PositiveSmallIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('standard_title', models.CharField(max_length=200)),
-                ('epao_name', models.CharField(max_length=200)),
-                ('is_current', models.BooleanField(default=True)),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("spec_id", models.CharField(max_length=64)),
+                ("sha256", models.CharField(max_length=64)),
+                ("standard", models.CharField(max_length=6)),
+                ("version", models.CharField(max_length=8)),
+                ("level", models.PositiveSmallIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("standard_title", models.CharField(max_length=200)),
+                ("epao_name", models.CharField(max_length=200)),
+                ("is_current", models.BooleanField(default=True)),
+                ("loaded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['spec_id', '-loaded_at'],
+                "ordering": ["spec_id", "-loaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='SpecificationContent',
+            name="SpecificationContent",
             fields=[
-                ('record', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='body', serialize=False, to='specifications.specificationrecord')),
-                ('content', models.JSONField()),
-                ('standard_content', models.JSONField()),
+                (
+                    "record",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="body",
+                        serialize=False,
+                        to="specifications.specificationrecord",
+                    ),
+                ),
+                ("content", models.JSONField()),
+                ("standard_content", models.JSONField()),
             ],
         ),
         migrations.AddIndex(
-            model_name='specificationrecord',
-            index=models.Index(fields=['is_current', 'spec_id'], name='specificati_is_curr_dcae81_idx'),
+            model_name="specificationrecord",
+            index=models.Index(
+                fields=["is_current", "spec_id"], name="specificati_is_curr_dcae81_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='specificationrecord',
-            constraint=models.UniqueConstraint(fields=('spec_id', 'sha256'), name='unique_spec_content'),
+            model_name="specificationrecord",
+            constraint=models.UniqueConstraint(
+                fields=("spec_id", "sha256"), name="unique_spec_content"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='specificationrecord',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('spec_id',), name='one_current_version_per_spec'),
+            model_name="specificationrecord",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_current", True)),
+                fields=("spec_id",),
+                name="one_current_version_per_spec",
+            ),
         ),
     ]

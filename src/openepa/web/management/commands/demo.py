@@ -28,6 +28,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo EPAO ready with {count} apprentices ({time.monotonic() - started:.1f} s)."
         )
-        self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}) at {settings.SITE_URL}/sign-in/")
+        self.stdout.write(
+            f"\nDemo logins (password for all: {DEMO_PASSWORD}) at {settings.SITE_URL}/sign-in/"
+        )
         for login in logins:
             self.stdout.write(f"  {login.role:<11} {login.email:<36} {login.name}: {login.note}")
