@@ -277,8 +277,10 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
     account yet, when there is exactly one.
     """
     invitation = find_invitation(token)
+    # Lock only the invitation row: PostgreSQL cannot lock the nullable side of the join
+    # to the organisation.
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("epao", "organisation")
         .get(pk=invitation.pk)
     )
