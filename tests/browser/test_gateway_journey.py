@@ -28,7 +28,6 @@ from playwright.sync_api import expect
 from openepa.gateway import services as gateway_services
 from openepa.rules.gateway_rules import count_words
 from tests.browser.journey import (
-    GATEWAY_DAY,
     PROPOSAL,
     Journey,
     banner,
@@ -65,12 +64,16 @@ class Learner:
         return f"{self.given_names} {self.family_name}"
 
 
+#: The day the gateway is worked through and confirmed, and how the pages write it.
+GATEWAY_DATE = date(2026, 5, 15)
+GATEWAY_DAY = "15 May 2026"
+
+
 @pytest.fixture
 def gateway_day(monkeypatch: pytest.MonkeyPatch) -> date:
     """The gateway's clock (read by the live server, in this process) says 15 May 2026."""
-    day = date(2026, 5, 15)
-    monkeypatch.setattr(gateway_services, "today", lambda: day)
-    return day
+    monkeypatch.setattr(gateway_services, "today", lambda: GATEWAY_DATE)
+    return GATEWAY_DATE
 
 
 @pytest.fixture
@@ -82,7 +85,7 @@ def trip(browser: Any, live_server: Any, alice: Any, bob: Any, erin: Any) -> Ite
 # --- the steps, each done in the browser by one person ---------------------------------------
 
 
-def register(trip: Journey, learner: Learner, specification_label: str) -> None:
+def register(trip: Journey, learner: Learner, specs: dict[str, Any]) -> None:
     """Bob registers the apprentice with the registration form, every field filled."""
     page = trip.as_person(BOB)
     page.get_by_role("link", name="Register an apprentice").first.click()
@@ -96,7 +99,7 @@ def register(trip: Journey, learner: Learner, specification_label: str) -> None:
     page.get_by_label("Phone number").fill("07700 900982")
     page.get_by_label("Employer").select_option(label="Bright Retail")
     page.get_by_label("Standard and assessment specification").select_option(
-        label=specification_label
+        label=specs[learner.specification].label
     )
     fill_date(page, "Apprenticeship start date", day="6", month="1", year="2025")
     fill_date(page, "On-programme end date", day="30", month="4", year="2026")
@@ -248,8 +251,13 @@ def add_piece(trip: Journey, page: Any, who: str, number: int, piece: Piece) -> 
     page.get_by_label("Upload the evidence").set_input_files(
         upload(f"piece-{number}.pdf", pdf(piece.title))
     )
+    choices = page.get_by_role("group", name=re.compile(r"it evidences$"))
+    assert choices.get_by_role("radio").count() == 0, (
+        "the KSBs (or areas) a piece evidences are offered as radio buttons, so only one can "
+        "be chosen: a piece evidences several"
+    )
     for item in piece.evidences:
-        page.get_by_role("checkbox", name=item, exact=isinstance(item, str)).check()
+        choices.get_by_role("checkbox", name=item, exact=isinstance(item, str)).check()
     page.get_by_role("button", name="Add the piece").click()
     assert f"Piece {number}, {piece.title}, was added" in banner(page)
 
@@ -273,7 +281,7 @@ def build_portfolio(
         add_piece(trip, page, who, number, piece)
         if number == fewest - 1:
             page.get_by_role("button", name="Submit the portfolio for review").click()
-            assert f"add at least 1 more" in error_summary(page)
+            assert "add at least 1 more" in error_summary(page)
             trip.check(page, who, state="too few pieces")
     trip.check(page, who, state="complete")
     matrix = page.get_by_role("table").filter(has_text="Coverage")
@@ -287,13 +295,12 @@ def write_proposal(trip: Journey, who: str, learner: Learner, name: str) -> None
     """Write the project proposal: 180 words are refused, 250 counted and submitted."""
     page = open_task(trip, who, learner, name)
     short = first_words(PROPOSAL, 180)
-    assert count_words(short) == 180 and count_words(PROPOSAL) == 250
+    assert count_words(short) == 180
+    assert count_words(PROPOSAL) == 250
     box = page.get_by_label("Your project proposal")
     box.fill(short)
     page.get_by_role("button", name="Submit the proposal").click()
-    assert "The proposal has 180 words: it must be between 200 and 300 words" in error_summary(
-        page
-    )
+    assert "The proposal has 180 words: it must be between 200 and 300 words" in error_summary(page)
     assert box.input_value() == short, "what the apprentice typed is kept"
     trip.check(page, who)
     box.fill(PROPOSAL)
@@ -304,7 +311,9 @@ def write_proposal(trip: Journey, who: str, learner: Learner, name: str) -> None
     assert "Your proposal of 250 words was submitted for approval" in banner(page)
 
 
-def review_everything(trip: Journey, learner: Learner, names: list[str], proposal: str = "") -> None:
+def review_everything(
+    trip: Journey, learner: Learner, names: list[str], proposal: str = ""
+) -> None:
     """Alice accepts each submitted component of the apprentice from her review queue."""
     page = trip.as_person(ALICE)
     page.get_by_role("link", name="Gateway reviews").click()
@@ -369,20 +378,32 @@ def test_highfield_gateway_journey(
     trip: Journey, specs: Any, gateway_day: date, mailoutbox: list[Any]
 ) -> None:
     sam = Learner("Sam", "Taylor", make_uln(7101), "sam.taylor@example.org", "st0071-highfield")
-    register(trip, sam, specs["st0071-highfield"].label)
+    register(trip, sam, specs)
     invite(trip, sam, mailoutbox)
 
     # The provider: English and maths at level 2, and the gateway readiness report.
     submit_evidence(
-        trip, BOB, sam, "English", upload("english.pdf", pdf("Functional Skills English L2")),
-        level="Level 2", note="Functional Skills English level 2, passed June 2024",
+        trip,
+        BOB,
+        sam,
+        "English",
+        upload("english.pdf", pdf("Functional Skills English L2")),
+        level="Level 2",
+        note="Functional Skills English level 2, passed June 2024",
     )
     submit_evidence(
-        trip, BOB, sam, "Maths", upload("maths.pdf", pdf("Functional Skills maths L2")),
+        trip,
+        BOB,
+        sam,
+        "Maths",
+        upload("maths.pdf", pdf("Functional Skills maths L2")),
         level="Level 2",
     )
     submit_evidence(
-        trip, BOB, sam, "Gateway readiness report",
+        trip,
+        BOB,
+        sam,
+        "Gateway readiness report",
         upload("readiness.txt", b"Gateway readiness report for Sam Taylor: ready for EPA.\n"),
     )
 
@@ -416,8 +437,14 @@ def test_highfield_gateway_journey(
     review_everything(
         trip,
         sam,
-        ["English", "Maths", "Portfolio of evidence with portfolio matrix", declaration,
-         "Gateway readiness report", "Gateway declaration"],  # fmt: skip
+        [
+            "English",
+            "Maths",
+            "Portfolio of evidence with portfolio matrix",
+            declaration,
+            "Gateway readiness report",
+            "Gateway declaration",
+        ],
         proposal="Work-based project proposal form",
     )
     confirm(trip, sam, 7, "The gateway is confirmed: the EPA window ends on 15 August 2026")
@@ -434,12 +461,15 @@ def test_activeiq_gateway_journey(
     trip: Journey, specs: Any, gateway_day: date, mailoutbox: list[Any]
 ) -> None:
     priya = Learner("Priya", "Shah", make_uln(7202), "priya.shah@example.org", "st0072-activeiq")
-    register(trip, priya, specs["st0072-activeiq"].label)
+    register(trip, priya, specs)
     invite(trip, priya, mailoutbox)
 
     # The provider: English and maths (Active IQ sets no level; the evidence shows level 2).
     submit_evidence(
-        trip, BOB, priya, "English and maths",
+        trip,
+        BOB,
+        priya,
+        "English and maths",
         upload("functional-skills.pdf", pdf("Functional Skills English and maths L2")),
         level="Level 2",
     )
@@ -465,7 +495,10 @@ def test_activeiq_gateway_journey(
 
     # The employer: the notification of readiness, with contact details.
     answer(
-        trip, ERIN, priya, "Notification of readiness and contact details to Active IQ",
+        trip,
+        ERIN,
+        priya,
+        "Notification of readiness and contact details to Active IQ",
         "Priya Shah is ready for end-point assessment. Contact her at priya.shah@example.org "
         "or 07700 900982, or her manager Erin Employer at erin@bright.example.",
     )
@@ -473,11 +506,17 @@ def test_activeiq_gateway_journey(
     review_everything(
         trip,
         priya,
-        ["English and maths", "On-programme portfolio", meeting,
-         "Notification of readiness and contact details to Active IQ"],  # fmt: skip
+        [
+            "English and maths",
+            "On-programme portfolio",
+            meeting,
+            "Notification of readiness and contact details to Active IQ",
+        ],
     )
     confirm(
-        trip, priya, 4,
+        trip,
+        priya,
+        4,
         "The gateway is confirmed. The specification sets no EPA window length",
     )
 

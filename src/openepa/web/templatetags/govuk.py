@@ -34,10 +34,10 @@ def field(bound: forms.BoundField, **options: Any) -> dict[str, Any]:
         context["kind"] = "date"
         context["date_parts"] = MONTH_PARTS if isinstance(widget, MonthWidget) else DATE_PARTS
         context["date_values"] = _date_values(bound.value())
+    elif isinstance(widget, forms.CheckboxSelectMultiple):  # a subclass of RadioSelect
+        context["kind"] = "checkboxes"
     elif isinstance(widget, forms.RadioSelect):
         context["kind"] = "radios"
-    elif isinstance(widget, forms.CheckboxSelectMultiple):
-        context["kind"] = "checkboxes"
     elif isinstance(widget, forms.Textarea):
         context["kind"] = "textarea"
     elif isinstance(widget, forms.Select):
