@@ -25,10 +25,10 @@ PASSWORD = "correct horse battery staple"
 
 
 def make_uln(seed: int) -> str:
-    """A valid ULN derived from ``seed`` (nine digits plus the right check digit)."""
+    """A valid ULN derived from ``seed``; different seeds differ in their first six digits."""
     from openepa.demo import uln_for
 
-    return uln_for(seed)
+    return uln_for(seed * 7919)
 
 
 @pytest.fixture
@@ -151,6 +151,8 @@ def make_registration(
     def make(
         spec_id: str = "st0071-highfield",
         *,
+        given_names: str | None = None,
+        family_name: str = "Example",
         apprentice_user: User | None = None,
         provider_org: Organisation | None = None,
         employer_org: Organisation | None = None,
@@ -161,8 +163,8 @@ def make_registration(
         apprentice = Apprentice.objects.create(
             epao=epao,
             uln=make_uln(number),
-            given_names=f"Learner{number}",
-            family_name="Example",
+            given_names=given_names or f"Learner{number}",
+            family_name=family_name,
             date_of_birth=date(2000, 1, 1),
             email=f"learner{number}@example.org",
             user=apprentice_user,

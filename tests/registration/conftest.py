@@ -7,17 +7,17 @@ date into the service.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-from openepa.accounts.models import Organisation, User
-from openepa.registration.models import Apprentice, Registration
+from openepa.accounts.models import Organisation
+from openepa.registration.models import Registration
 from openepa.registration.services import RegistrationDetails
 from openepa.specifications.models import SpecificationRecord
+from tests.conftest import make_uln
 
 CSV_HEADER = (
     "uln,given_names,family_name,date_of_birth,email,phone,employer,specification,start_date,"
@@ -26,73 +26,10 @@ CSV_HEADER = (
 )
 
 
-def make_uln(seed: int) -> str:
-    """A valid ULN derived from ``seed``: nine digits (the first not 0) and the check digit.
-
-    (The shared ``tests.conftest.make_uln`` steps one at a time past bodies starting with 0,
-    which takes many seconds for small seeds.)
-    """
-    for offset in range(11):
-        body = f"{100_000_000 + (seed * 7919 + offset) % 900_000_000:09d}"
-        total = sum(int(d) * w for d, w in zip(body, range(10, 1, -1), strict=True))
-        remainder = total % 11
-        if remainder != 0 and 10 - remainder <= 9:
-            return body + str(10 - remainder)
-    raise AssertionError("unreachable: one of 11 consecutive bodies has a check digit")
-
-
 @pytest.fixture
-def add_registration(
-    specs: dict[str, SpecificationRecord],
-    epao: Organisation,
-    provider: Organisation,
-    employer: Organisation,
-    bob: User,
-) -> Callable[..., Registration]:
+def add_registration(make_registration: Callable[..., Registration]) -> Callable[..., Registration]:
     """Create a registration (and its apprentice) directly, for the list and page tests."""
-    counter = itertools.count(1)
-
-    def make(
-        spec_id: str = "st0071-highfield",
-        *,
-        given_names: str | None = None,
-        family_name: str = "Example",
-        provider_org: Organisation | None = None,
-        employer_org: Organisation | None = None,
-        apprentice_user: User | None = None,
-        **fields: Any,
-    ) -> Registration:
-        number = next(counter)
-        record = specs[spec_id]
-        apprentice = Apprentice.objects.create(
-            epao=epao,
-            uln=make_uln(number),
-            given_names=given_names or f"Learner{number}",
-            family_name=family_name,
-            date_of_birth=date(2000, 1, 1),
-            email=f"learner{number}@example.org",
-            user=apprentice_user,
-        )
-        values: dict[str, Any] = {
-            "epao": epao,
-            "apprentice": apprentice,
-            "provider": provider_org or provider,
-            "employer": employer_org or employer,
-            "specification": record,
-            "standard": record.standard,
-            "version": record.version,
-            "start_date": date(2025, 1, 6),
-            "on_programme_end_date": date(2026, 4, 30),
-            "planned_assessment_month": date(2026, 7, 1),
-            "address_line_1": "1 High Street",
-            "town": "Leeds",
-            "postcode": "LS1 1AA",
-            "created_by": bob,
-        }
-        values.update(fields)
-        return Registration.objects.create(**values)
-
-    return make
+    return make_registration
 
 
 @pytest.fixture

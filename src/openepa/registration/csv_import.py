@@ -21,7 +21,12 @@ from django.core.files.uploadedfile import UploadedFile
 from openepa.accounts.models import Organisation, User
 from openepa.files.checks import UploadRefused, detect_kind
 from openepa.files.services import read_upload
-from openepa.registration.forms import ApprenticeDetailsForm, current_specifications, employers_of
+from openepa.registration.forms import (
+    REGISTRATION_FIELDS,
+    ApprenticeDetailsForm,
+    current_specifications,
+    employers_of,
+)
 from openepa.registration.models import Registration
 from openepa.registration.services import (
     RegistrationDetails,
@@ -31,24 +36,7 @@ from openepa.registration.services import (
 )
 from openepa.specifications.models import SpecificationRecord
 
-COLUMNS = (
-    "uln",
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "email",
-    "phone",
-    "employer",
-    "specification",
-    "start_date",
-    "on_programme_end_date",
-    "planned_assessment_month",
-    "reasonable_adjustments",
-    "address_line_1",
-    "address_line_2",
-    "town",
-    "postcode",
-)
+COLUMNS = REGISTRATION_FIELDS
 DATE_COLUMNS = ("date_of_birth", "start_date", "on_programme_end_date")
 MONTH_COLUMN = "planned_assessment_month"
 MAX_ROWS = 1000

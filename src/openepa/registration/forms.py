@@ -21,6 +21,26 @@ from openepa.rules.identifiers import uln_problem
 from openepa.specifications.models import SpecificationRecord
 from openepa.web.forms import GovukDateField, MonthField
 
+# The fields of a registration, in the order the form asks them and the CSV file's columns.
+REGISTRATION_FIELDS = (
+    "uln",
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "employer",
+    "specification",
+    "start_date",
+    "on_programme_end_date",
+    "planned_assessment_month",
+    "reasonable_adjustments",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+)
+
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
 PHONE_EXAMPLE = "like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 
@@ -249,24 +269,7 @@ class SpecificationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg
 class RegistrationForm(ApprenticeDetailsForm):
     """Register one apprentice: every field of the registration."""
 
-    field_order = [
-        "uln",
-        "given_names",
-        "family_name",
-        "date_of_birth",
-        "email",
-        "phone",
-        "employer",
-        "specification",
-        "start_date",
-        "on_programme_end_date",
-        "planned_assessment_month",
-        "reasonable_adjustments",
-        "address_line_1",
-        "address_line_2",
-        "town",
-        "postcode",
-    ]
+    field_order = list(REGISTRATION_FIELDS)
 
     employer = forms.ModelChoiceField(
         label="Employer",
