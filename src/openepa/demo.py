@@ -237,7 +237,7 @@ def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
     providers = _organisations(epao, Organisation.Kind.PROVIDER, max(3, apprentices // 500))
     employers = _organisations(epao, Organisation.Kind.EMPLOYER, max(5, apprentices // 100))
     staff = _staff(epao, max(3, apprentices // 300))
-    logins = _demo_logins(epao, providers[0], employers[0], staff, records)
+    logins = _demo_logins(epao, providers[0], employers[0], records)
     existing = Registration.objects.filter(epao=epao).count()
     for start in range(existing, apprentices, BATCH):
         _create_batch(
@@ -249,6 +249,7 @@ def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
             records,
             rng,
         )
+    _share_with_demo_staff(epao)
     return logins
 
 
@@ -299,7 +300,6 @@ def _demo_logins(
     epao: Organisation,
     provider: Organisation,
     employer: Organisation,
-    staff: dict[str, list[User]],
     records: list[SpecificationRecord],
 ) -> list[DemoLogin]:
     """One person per role who can sign in with the demo password."""
@@ -363,7 +363,7 @@ def _demo_logins(
         )
         logins.append(DemoLogin(role, email, name, note))
         if role == User.Role.APPRENTICE:
-            _demo_apprentice(user, epao, provider, employer, staff, records)
+            _demo_apprentice(user, epao, provider, employer, records)
     return logins
 
 
@@ -372,10 +372,9 @@ def _demo_apprentice(
     epao: Organisation,
     provider: Organisation,
     employer: Organisation,
-    staff: dict[str, list[User]],
     records: list[SpecificationRecord],
 ) -> None:
-    """The signing-in apprentice: registered on Highfield by the demo provider."""
+    """The signing-in apprentice: on Highfield, at gateway, with the demo assessor and IQA."""
     if Registration.objects.filter(apprentice__user=user).exists():
         return
     record = next(r for r in records if r.spec_id == "st0071-highfield")
@@ -403,14 +402,27 @@ def _demo_apprentice(
         address_line_1="1 Demo Street",
         town="Leeds",
         postcode="LS1 4AP",
-        assessor=staff[User.Role.ASSESSOR][0],
-        iqa=staff[User.Role.IQA][0],
-        created_by=user,
+        assessor=User.objects.get(email="assessor@demo-epao.example"),
+        iqa=User.objects.get(email="iqa@demo-epao.example"),
+        created_by=User.objects.get(email="provider@demo-provider.example"),
         status=Registration.Status.GATEWAY,
     )
     GatewayComponent.objects.bulk_create(_components(registration, record))
-    staff_user = User.objects.get(email="assessor@demo-epao.example")
-    Registration.objects.filter(pk=registration.pk).update(assessor=staff_user)
+
+
+def _share_with_demo_staff(epao: Organisation) -> None:
+    """Give the demo assessor and IQA some apprentices past the gateway, so their lists show."""
+    accepted = Registration.objects.filter(
+        epao=epao, status=Registration.Status.GATEWAY_ACCEPTED
+    ).order_by("pk")
+    assessor = User.objects.get(email="assessor@demo-epao.example")
+    iqa = User.objects.get(email="iqa@demo-epao.example")
+    Registration.objects.filter(pk__in=list(accepted.values_list("pk", flat=True)[:30])).update(
+        assessor=assessor
+    )
+    Registration.objects.filter(pk__in=list(accepted.values_list("pk", flat=True)[:10])).update(
+        iqa=iqa
+    )
 
 
 def _components(registration: Registration, record: SpecificationRecord) -> list[GatewayComponent]:
