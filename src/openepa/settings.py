@@ -152,8 +152,10 @@ EMAIL_BACKEND = env_str(
 EMAIL_FILE_PATH = VAR_DIR / "emails"
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "-") if env_bool("EMAIL_AUTH", False) else ""
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "-") if env_bool("EMAIL_AUTH", False) else ""
+# With EMAIL_AUTH=true the SMTP user name and password must both be set.
+EMAIL_AUTH = env_bool("EMAIL_AUTH", False)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") if EMAIL_AUTH else ""
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") if EMAIL_AUTH else ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.invalid>")
 

@@ -1,0 +1,70 @@
+"""Settings helpers refuse bad values with a message naming the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from openepa.conf import ConfigurationError, env_bool, env_int, env_list, env_str
+
+
+def test_env_bool_accepts_the_usual_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    for word, value in (("true", True), ("OFF", False), ("1", True), ("no", False)):
+        monkeypatch.setenv("FLAG", word)
+        assert env_bool("FLAG", not value) is value
+
+
+def test_env_bool_refuses_anything_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEBUG_MODE", "maybe")
+    with pytest.raises(ConfigurationError, match="DEBUG_MODE='maybe': use one of true, false"):
+        env_bool("DEBUG_MODE", False)
+
+
+def test_env_int_refuses_words_and_values_below_the_minimum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MAX_UPLOAD_MB", "ten")
+    with pytest.raises(ConfigurationError, match="must be a whole number"):
+        env_int("MAX_UPLOAD_MB", 20)
+    monkeypatch.setenv("MAX_UPLOAD_MB", "0")
+    with pytest.raises(ConfigurationError, match="must be at least 1"):
+        env_int("MAX_UPLOAD_MB", 20, minimum=1)
+
+
+def test_env_str_without_a_default_must_be_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SECRET_KEY_X", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY_X must be set"):
+        env_str("SECRET_KEY_X")
+
+
+def test_env_list_splits_on_commas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLOWED_HOSTS_X", " a.example, b.example ,")
+    assert env_list("ALLOWED_HOSTS_X", []) == ["a.example", "b.example"]
+
+
+def test_production_settings_use_secure_cookies_and_https() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "x" * 40, "ALLOWED_HOSTS": "epa.example"}
+    code = (
+        "import openepa.settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0, s.DEBUG)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["True", "True", "True", "True", "False"]
+
+
+def test_production_settings_refuse_a_short_secret_key() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "short"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import openepa.settings"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be at least 32 characters" in result.stderr
