@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "openepa.audit",
     "openepa.registration",
     "openepa.gateway",
+    "openepa.planning",
     "openepa.web",
 ]
 

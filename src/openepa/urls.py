@@ -12,5 +12,6 @@ urlpatterns = [
     path("apprentices/", include("openepa.registration.urls")),
     path("gateway/", include("openepa.gateway.urls")),
     path("files/", include("openepa.files.urls")),
+    path("planning/", include("openepa.planning.urls")),
     path("django-admin/", admin.site.urls),
 ]

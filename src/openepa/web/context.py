@@ -12,11 +12,21 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Home", "home"),
         ("Apprentices", "registration:list"),
         ("Gateway reviews", "gateway:review_queue"),
+        ("Allocation", "planning:allocations"),
+        ("Assessors", "planning:assessors"),
         ("Organisations", "accounts:organisations"),
         ("People", "accounts:people"),
     ],
-    "assessor": [("Home", "home"), ("Apprentices", "registration:list")],
-    "iqa": [("Home", "home"), ("Apprentices", "registration:list")],
+    "assessor": [
+        ("Home", "home"),
+        ("Apprentices", "registration:list"),
+        ("My profile", "planning:my_profile"),
+    ],
+    "iqa": [
+        ("Home", "home"),
+        ("Apprentices", "registration:list"),
+        ("My profile", "planning:my_profile"),
+    ],
     "provider": [
         ("Home", "home"),
         ("Apprentices", "registration:list"),
