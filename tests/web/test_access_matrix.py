@@ -11,6 +11,7 @@ added without deciding who may use it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from io import BytesIO
 from typing import Any
 
@@ -23,6 +24,7 @@ from openepa.accounts.models import User
 from openepa.files.services import store_upload
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import create_components
+from openepa.planning import services as planning
 from openepa.registration.models import Registration
 
 PEOPLE = ["anonymous", "alice", "anna", "ivy", "bob", "erin", "pat", "charlie", "eve", "mallory"]
@@ -86,6 +88,17 @@ EXPECTED: dict[str, dict[str, int]] = {
     "gateway:proposal_review": scoped(403, anna=200),
     "gateway:confirm": admin_only_about_pat(),
     "files:download": scoped(),
+    "planning:assessors": admin_only(),
+    "planning:allocations": admin_only(),
+    # An assessor or IQA is sent on to their own profile.
+    "planning:my_profile": _row(403, anna=302, ivy=302),
+    # Anna's profile: Alice and Anna herself; another assessor or IQA cannot find it.
+    "planning:profile": _row(403, alice=200, anna=200, ivy=404, mallory=404),
+    "planning:profile_edit": _row(403, alice=200, mallory=404),
+    "planning:unavailable_add": _row(403, alice=200, mallory=404),
+    "planning:relationship_add": _row(403, alice=200, anna=200, ivy=404, mallory=404),
+    "planning:relationship_remove": _row(403, alice=200, mallory=404),
+    "planning:allocate": admin_only_about_pat(),
 }
 # Pages outside the matrix, each for a stated reason.
 NOT_IN_MATRIX = {
@@ -98,6 +111,7 @@ NOT_IN_MATRIX = {
     "accounts:password_reset_complete": "public",
     "accounts:renew_invitation": "POST only, EPAO admin: tested in tests/accounts",
     "gateway:piece_remove": "POST only, tested in tests/gateway",
+    "planning:unavailable_remove": "POST only, EPAO admin: tested in tests/planning",
 }
 
 
@@ -189,6 +203,24 @@ def _url(name: str, world: dict[str, Any]) -> str:
         return reverse(name, args=[registration.pk])
     if name == "files:download":
         return reverse(name, args=[world["file"].uuid])
+    if name == "planning:allocate":
+        return reverse(name, args=[registration.pk])
+    anna = world["people"]["anna"]
+    if name == "planning:relationship_remove":
+        relationship = planning.declare_relationship(
+            planning.profile_of(anna),
+            anna,
+            kind="worked_with_provider",
+            organisation=registration.provider,
+            declared_on=date(2026, 6, 1),
+        )
+        return reverse(name, args=[anna.pk, relationship.pk])
+    if name.startswith("planning:") and name not in (
+        "planning:assessors",
+        "planning:allocations",
+        "planning:my_profile",
+    ):
+        return reverse(name, args=[anna.pk])
     return reverse(name)
 
 

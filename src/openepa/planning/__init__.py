@@ -1,0 +1,1 @@
+"""Planning the end-point assessment: assessor profiles, declared relationships, allocation."""
