@@ -21,6 +21,7 @@ from django.utils import timezone
 from openepa.accounts.models import Organisation, User
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import components_from_spec
+from openepa.planning.models import AssessorProfile
 from openepa.registration.models import Apprentice, Registration
 from openepa.rules.dates import add_months, shift
 from openepa.specifications.models import SpecificationRecord
@@ -250,6 +251,7 @@ def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
             rng,
         )
     _share_with_demo_staff(epao)
+    _profiles(epao, records)
     return logins
 
 
@@ -408,6 +410,30 @@ def _demo_apprentice(
         status=Registration.Status.GATEWAY,
     )
     GatewayComponent.objects.bulk_create(_components(registration, record))
+
+
+def _profiles(epao: Organisation, records: list[SpecificationRecord]) -> None:
+    """A profile for every assessor and IQA without one, approved for every specification.
+
+    They work Monday to Friday, are spread over regions, and half of them assess remotely.
+    """
+    staff = User.objects.filter(
+        epao=epao, role__in=[User.Role.ASSESSOR, User.Role.IQA], assessor_profile__isnull=True
+    ).order_by("pk")
+    spec_ids = sorted(record.spec_id for record in records)
+    AssessorProfile.objects.bulk_create(
+        [
+            AssessorProfile(
+                user=user,
+                approved_specs=spec_ids,
+                weekly_capacity=5 + number % 6,
+                region=TOWNS[number % len(TOWNS)],
+                assesses_remotely=number % 2 == 0,
+            )
+            for number, user in enumerate(staff)
+        ],
+        batch_size=BATCH,
+    )
 
 
 def _share_with_demo_staff(epao: Organisation) -> None:

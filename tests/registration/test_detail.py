@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.registration.models import Registration
@@ -140,3 +141,23 @@ def test_the_epao_admin_has_links_to_the_gateway_and_audit_trail(
     bobs = login(bob).get(url(pats)).content.decode()
     assert f'href="/gateway/{pats.pk}/"' in bobs
     assert f'href="/history/{pats.pk}/"' not in bobs
+
+
+def test_alice_is_offered_allocation_once_the_gateway_is_accepted(
+    login: Callable[[User], Client],
+    alice: User,
+    bob: User,
+    add_registration: Callable[..., Registration],
+) -> None:
+    registration = add_registration(status="gateway_accepted")
+    allocate = reverse("planning:allocate", args=[registration.pk])
+    assert (
+        allocate
+        in login(alice).get(reverse("registration:detail", args=[registration.pk])).content.decode()
+    )
+    assert (
+        allocate
+        not in login(bob)
+        .get(reverse("registration:detail", args=[registration.pk]))
+        .content.decode()
+    )

@@ -49,3 +49,13 @@ def test_demo_ulns_are_valid_and_distinct() -> None:
     ulns = [uln_for(number) for number in range(2000)]
     assert len(set(ulns)) == 2000
     assert all(uln_problem(uln) is None for uln in ulns)
+
+
+def test_demo_assessors_and_iqas_are_approved_for_every_specification(db: Any) -> None:
+    from openepa.planning.models import AssessorProfile
+
+    create_demo(20)
+    staff = User.objects.filter(role__in=[User.Role.ASSESSOR, User.Role.IQA])
+    profiles = AssessorProfile.objects.filter(user__in=staff)
+    assert profiles.count() == staff.count()
+    assert all(len(p.approved_specs) == 5 for p in profiles)
