@@ -178,3 +178,151 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessor} for {self.registration_id} at {self.allocated_at:%Y-%m-%d}"
+
+
+class AssessmentPlan(models.Model):
+    """The plan agreed at the planning meeting: each method's date, mode and adjustments.
+
+    The apprentice and the assessor each sign their agreement as themselves (seed 002's
+    declarations), and the employer is told. Submission dates recorded here feed the
+    booking rules and the timeline.
+    """
+
+    registration = models.OneToOneField(
+        "registration.Registration", on_delete=models.PROTECT, related_name="plan"
+    )
+    meeting_on = models.DateField("planning meeting date", null=True, blank=True)
+    meeting_notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    apprentice_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    apprentice_signed_at = models.DateTimeField(null=True, blank=True)
+    assessor_signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assessor_signed_at = models.DateTimeField(null=True, blank=True)
+    employer_told_at = models.DateTimeField(null=True, blank=True)
+    gateway_form_sent_on = models.DateField(null=True, blank=True)
+    gateway_evidence_uploaded_on = models.DateField(null=True, blank=True)
+    portfolio_submitted_on = models.DateField(null=True, blank=True)
+    report_submitted_on = models.DateField(null=True, blank=True)
+    project_started_on = models.DateField(null=True, blank=True)
+    project_completed_on = models.DateField(null=True, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Assessment plan for {self.registration}"
+
+    @property
+    def agreed(self) -> bool:
+        """Both the apprentice and the assessor have signed."""
+        return self.apprentice_signed_at is not None and self.assessor_signed_at is not None
+
+
+class PlannedMethod(models.Model):
+    """One method in the plan: when, how, and any reasonable adjustment recorded at planning."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="methods")
+    method_id = models.CharField(max_length=32)
+    position = models.PositiveSmallIntegerField()
+    planned_date = models.DateField(null=True, blank=True)
+    mode = models.CharField(max_length=16, blank=True)
+    reasonable_adjustment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "method_id"], name="one_planned_method_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_id} planned for {self.planned_date}"
+
+
+class Booking(models.Model):
+    """One method booked for one apprentice, checked against the specification's rules.
+
+    A booking is moved, never deleted: each move keeps a :class:`BookingChange` with the old
+    and new values, who and why (extenuating circumstances).
+    """
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CANCELLED = "cancelled", "Cancelled"
+
+    registration = models.ForeignKey(
+        "registration.Registration", on_delete=models.PROTECT, related_name="bookings"
+    )
+    method_id = models.CharField(max_length=32)
+    on = models.DateField("assessment date")
+    starts_at = models.TimeField(null=True, blank=True)
+    minutes = models.JSONField(default=list, help_text="Minutes of each occasion.")
+    mode = models.CharField(max_length=16)
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    booked_on = models.DateField()
+    booked_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOOKED)
+    warnings = models.JSONField(default=list, blank=True)
+    revision = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["registration", "on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "method_id"],
+                condition=Q(status="booked"),
+                name="one_live_booking_per_method",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["assessor", "on"]),
+            models.Index(fields=["status", "on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method_id} on {self.on}"
+
+
+class BookingChange(models.Model):
+    """A move (or cancellation) of a booking: old and new values, who, when and why."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="changes")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    old_on = models.DateField()
+    new_on = models.DateField(null=True, blank=True)
+    old_minutes = models.JSONField(default=list)
+    new_minutes = models.JSONField(default=list)
+    old_mode = models.CharField(max_length=16)
+    new_mode = models.CharField(max_length=16, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["booking", "changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.booking} moved from {self.old_on} to {self.new_on}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private iCalendar feed: a secret URL, stored only as its hash, renewable."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
