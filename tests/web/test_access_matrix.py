@@ -99,6 +99,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "planning:relationship_add": _row(403, alice=200, anna=200, ivy=404, mallory=404),
     "planning:relationship_remove": _row(403, alice=200, mallory=404),
     "planning:allocate": admin_only_about_pat(),
+    # Pat's plan: everyone who may see Pat; only Anna (allocated) records it; Alice or Anna book.
+    "planning:plan": scoped(),
+    "planning:plan_edit": _row(403, anna=200),
+    "planning:booking_add": _row(403, alice=200, anna=200, mallory=404),
+    "planning:timeline": scoped(),
+    "planning:at_risk": admin_only(),
+    # Only assessors and apprentices have calendar feeds.
+    "planning:calendar": _row(403, anna=200, pat=200),
 }
 # Pages outside the matrix, each for a stated reason.
 NOT_IN_MATRIX = {
@@ -112,6 +120,12 @@ NOT_IN_MATRIX = {
     "accounts:renew_invitation": "POST only, EPAO admin: tested in tests/accounts",
     "gateway:piece_remove": "POST only, tested in tests/gateway",
     "planning:unavailable_remove": "POST only, EPAO admin: tested in tests/planning",
+    "planning:plan_sign": "POST only, apprentice and assessor: tests/planning/test_plan_sign.py",
+    "planning:booking_move": "needs a booking: tested in tests/planning/test_booking_move.py",
+    "planning:booking_cancel": "needs a booking: tested in tests/planning/test_booking_move.py",
+    "planning:calendar_renew": "POST only, assessor or apprentice: tested in tests/planning",
+    "planning:calendar_feed": "public: reached with a secret token, tested in tests/planning",
+    "planning:booking_ics": "needs a booking: every person tested in test_calendar.py",
 }
 
 
@@ -203,7 +217,9 @@ def _url(name: str, world: dict[str, Any]) -> str:
         return reverse(name, args=[registration.pk])
     if name == "files:download":
         return reverse(name, args=[world["file"].uuid])
-    if name == "planning:allocate":
+    if name in ("planning:plan", "planning:plan_edit", "planning:booking_add"):
+        return reverse(name, args=[registration.pk])
+    if name in ("planning:allocate", "planning:timeline"):
         return reverse(name, args=[registration.pk])
     anna = world["people"]["anna"]
     if name == "planning:relationship_remove":
@@ -219,6 +235,8 @@ def _url(name: str, world: dict[str, Any]) -> str:
         "planning:assessors",
         "planning:allocations",
         "planning:my_profile",
+        "planning:at_risk",
+        "planning:calendar",
     ):
         return reverse(name, args=[anna.pk])
     return reverse(name)

@@ -13,6 +13,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Apprentices", "registration:list"),
         ("Gateway reviews", "gateway:review_queue"),
         ("Allocation", "planning:allocations"),
+        ("At risk", "planning:at_risk"),
         ("Assessors", "planning:assessors"),
         ("Organisations", "accounts:organisations"),
         ("People", "accounts:people"),
@@ -21,6 +22,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Home", "home"),
         ("Apprentices", "registration:list"),
         ("My profile", "planning:my_profile"),
+        ("My calendar", "planning:calendar"),
     ],
     "iqa": [
         ("Home", "home"),
@@ -34,7 +36,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Upload a CSV", "registration:upload"),
     ],
     "employer": [("Home", "home"), ("Apprentices", "registration:list")],
-    "apprentice": [("Home", "home")],
+    "apprentice": [("Home", "home"), ("My calendar", "planning:calendar")],
 }
 
 

@@ -1,0 +1,643 @@
+"""The planning meeting, the assessment plan and the booking of each method.
+
+The allocated assessor records the planning meeting and the plan (each method's planned date,
+mode and any reasonable adjustment); the apprentice and the assessor each sign their agreement
+as themselves, and when both have signed the employer is told. Changing a signed plan clears
+the signatures. Bookings are checked against the specification's rules
+(:func:`openepa.rules.booking.check_booking`) and the assessor's approval and availability on
+the day; a refusal saves nothing, a warning must be confirmed. A booking is moved or cancelled
+with a reason, never deleted: each change keeps a :class:`BookingChange`.
+
+Every change is audited with its old and new values; plans and bookings change by
+compare-and-swap on ``revision`` so two people never overwrite each other's work.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from openepa.accounts.models import User
+from openepa.audit.services import record_event
+from openepa.planning.models import (
+    AssessmentPlan,
+    AssessorProfile,
+    Booking,
+    BookingChange,
+    PlannedMethod,
+    Relationship,
+)
+from openepa.planning.services import PlanningRefused, RecordChanged, apprenticeship_of
+from openepa.registration.models import Registration
+from openepa.rules import allocation
+from openepa.rules import booking as rules
+from openepa.rules.booking import MODE_WORDS, Finding, long_date
+from openepa.rules.dates import is_working_day
+from openepa.rules.loader import load_catalogue
+from openepa.rules.model import Method, Specification
+from openepa.specifications.services import rules_for
+
+#: Modes offered where the specification does not say how a method may be carried out.
+DEFAULT_MODES = ("face_to_face", "remote", "recorded")
+#: The specification whose declaration words (seed 002) are used where a specification has none.
+DECLARATIONS_FROM = "st0072-activeiq"
+APPRENTICE_DECLARATION = "apprentice-agreement"
+ASSESSOR_DECLARATION = "assessor-agreement-plan"
+#: Submission dates recorded on the plan, with their labels.
+SUBMISSIONS: dict[str, str] = {
+    "gateway_form_sent_on": "Gateway form sent",
+    "gateway_evidence_uploaded_on": "Gateway evidence uploaded",
+    "portfolio_submitted_on": "Portfolio submitted",
+    "report_submitted_on": "Project report submitted",
+    "project_started_on": "Project started",
+    "project_completed_on": "Project completed",
+}
+
+
+def today() -> date:
+    """Today's date in the EPAO's time zone (the one place planning asks the clock)."""
+    return timezone.localdate()
+
+
+class BookingRefused(PlanningRefused):
+    """A booking the rules refuse, or whose warnings the user has not yet confirmed."""
+
+    def __init__(self, refusals: list[str], warnings: list[str]) -> None:
+        super().__init__("; ".join(refusals or warnings))
+        self.refusals = refusals
+        self.warnings = warnings
+
+
+# --- the specification ------------------------------------------------------------------
+
+
+def specification_of(registration: Registration) -> Specification:
+    """The specification the apprentice is registered on."""
+    return rules_for(registration.specification)[0]
+
+
+def allowed_modes(method: Method) -> list[str]:
+    """The modes a method may be carried out in (all three where the specification is silent)."""
+    return list(method.modes.allowed) if method.modes is not None else list(DEFAULT_MODES)
+
+
+def mode_choices(method: Method) -> list[tuple[str, str]]:
+    """The allowed modes as form choices, in words."""
+    return [(mode, MODE_WORDS[mode].capitalize()) for mode in allowed_modes(method)]
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """The words the apprentice and the assessor sign to agree the plan."""
+
+    apprentice: str
+    assessor: str
+
+
+def declarations(spec: Specification) -> Declarations:
+    """The specification's own agreement declarations, or seed 002's (Active IQ) words."""
+    texts = {policy.id: policy.text for policy in spec.policies}
+    if APPRENTICE_DECLARATION not in texts or ASSESSOR_DECLARATION not in texts:
+        seed = load_catalogue().specification(DECLARATIONS_FROM)
+        fallback = {policy.id: policy.text for policy in seed.policies}
+        texts = {**fallback, **texts}
+    return Declarations(texts[APPRENTICE_DECLARATION], texts[ASSESSOR_DECLARATION])
+
+
+# --- the plan ---------------------------------------------------------------------------
+
+
+def plan_of(registration: Registration) -> AssessmentPlan | None:
+    """The registration's plan with its people and methods, or None before it is recorded."""
+    return (
+        AssessmentPlan.objects.select_related(
+            "recorded_by", "apprentice_signed_by", "assessor_signed_by"
+        )
+        .prefetch_related("methods")
+        .filter(registration=registration)
+        .first()
+    )
+
+
+def _audit(
+    actor: User, registration: Registration, obj: Any, action: str, summary: str, **kw: Any
+) -> None:
+    record_event(
+        actor=actor,
+        epao=registration.epao,
+        action=action,
+        obj=obj,
+        summary=summary,
+        registration=registration,
+        **kw,
+    )
+
+
+def _locked_plan(registration: Registration, revision: int) -> AssessmentPlan:
+    """The plan locked for change, created if none; refused if changed since ``revision``."""
+    plan, created = AssessmentPlan.objects.select_for_update().get_or_create(
+        registration=registration
+    )
+    if not created and plan.revision != revision:
+        raise RecordChanged(
+            f"Someone else changed the plan of {registration.apprentice.full_name} while you "
+            "were working on it: check their changes below and save again"
+        )
+    return plan
+
+
+@dataclass(frozen=True)
+class MethodPlan:
+    """What the form gives for one method: planned date, mode and reasonable adjustment."""
+
+    planned_date: date | None
+    mode: str
+    reasonable_adjustment: str
+
+
+@transaction.atomic
+def record_plan(
+    registration: Registration,
+    actor: User,
+    *,
+    revision: int,
+    meeting_on: date,
+    meeting_notes: str,
+    methods: dict[str, MethodPlan],
+) -> AssessmentPlan:
+    """Record the planning meeting and each method's plan (the allocated assessor only).
+
+    A change to a plan already signed clears both signatures, so both agree again. Refused
+    with :class:`RecordChanged` if someone saved the plan since ``revision`` (0 for a new plan).
+    """
+    if registration.assessor_id != actor.pk:
+        raise PlanningRefused("Only the allocated assessor records the plan")
+    spec = specification_of(registration)
+    plan = _locked_plan(registration, revision)
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name, value in (("meeting_on", meeting_on), ("meeting_notes", meeting_notes)):
+        if getattr(plan, name) != value:
+            changes[name] = (getattr(plan, name), value)
+            setattr(plan, name, value)
+    existing = {m.method_id: m for m in plan.methods.all()}
+    for position, method in enumerate(spec.methods, start=1):
+        wanted = methods[method.id]
+        if wanted.mode and wanted.mode not in allowed_modes(method):
+            raise PlanningRefused(
+                f"The {method.name} cannot be carried out that way: choose one of the modes shown",
+                field=f"{method.id}_mode",
+            )
+        row = existing.get(method.id) or PlannedMethod(
+            plan=plan, method_id=method.id, position=position
+        )
+        for name in ("planned_date", "mode", "reasonable_adjustment"):
+            old = getattr(row, name) if row.pk else None
+            new = getattr(wanted, name)
+            if old != new and (row.pk or new):
+                changes[f"{method.id}.{name}"] = (old, new)
+            setattr(row, name, new)
+        row.position = position
+        row.save()
+    if not changes:
+        return plan
+    if plan.apprentice_signed_at or plan.assessor_signed_at:
+        changes["apprentice_signed_by"] = (str(plan.apprentice_signed_by or ""), None)
+        changes["assessor_signed_by"] = (str(plan.assessor_signed_by or ""), None)
+        plan.apprentice_signed_by = plan.assessor_signed_by = None
+        plan.apprentice_signed_at = plan.assessor_signed_at = None
+        plan.employer_told_at = None
+    plan.recorded_by = actor
+    plan.revision += 1
+    plan.updated_at = timezone.now()
+    plan.save()
+    _audit(
+        actor,
+        registration,
+        plan,
+        "planning.plan_recorded",
+        f"Assessment plan of {registration.apprentice.full_name} recorded",
+        changes=changes,
+    )
+    return plan
+
+
+@transaction.atomic
+def sign_plan(registration: Registration, actor: User, *, revision: int) -> AssessmentPlan:
+    """The apprentice or the allocated assessor signs their agreement to the plan as themself.
+
+    When both have signed, the employer's people are told by email.
+    """
+    plan = AssessmentPlan.objects.select_for_update().filter(registration=registration).first()
+    if plan is None or plan.meeting_on is None:
+        raise PlanningRefused(
+            "The assessor has not recorded the plan yet: there is nothing to sign"
+        )
+    if plan.revision != revision:
+        raise RecordChanged(
+            "The plan changed since you opened this page: read it again before you sign"
+        )
+    is_apprentice = actor.role == User.Role.APPRENTICE and (
+        registration.apprentice.user_id == actor.pk
+    )
+    is_assessor = actor.role == User.Role.ASSESSOR and registration.assessor_id == actor.pk
+    if not (is_apprentice or is_assessor):
+        raise PlanningRefused("Only the apprentice and the allocated assessor sign the plan")
+    party = "apprentice" if is_apprentice else "assessor"
+    if getattr(plan, f"{party}_signed_at") is not None:
+        raise PlanningRefused("You have already signed this plan")
+    now = timezone.now()
+    setattr(plan, f"{party}_signed_by", actor)
+    setattr(plan, f"{party}_signed_at", now)
+    changes: dict[str, tuple[Any, Any]] = {f"{party}_signed_by": (None, actor.full_name)}
+    if plan.agreed and plan.employer_told_at is None:
+        plan.employer_told_at = now
+        changes["employer_told_at"] = (None, now.isoformat())
+        _tell_employer(registration, plan)
+    plan.revision += 1
+    plan.save()
+    _audit(
+        actor,
+        registration,
+        plan,
+        "planning.plan_signed",
+        f"Assessment plan of {registration.apprentice.full_name} signed by the {party}",
+        changes=changes,
+    )
+    return plan
+
+
+def _tell_employer(registration: Registration, plan: AssessmentPlan) -> None:
+    """Email the employer's people that the plan is agreed, with its planned dates."""
+    recipients = list(
+        User.objects.filter(organisation_id=registration.employer_id, is_active=True).values_list(
+            "email", flat=True
+        )
+    )
+    if not recipients:
+        return
+    spec = specification_of(registration)
+    names = {m.id: m.name for m in spec.methods}
+    lines = [
+        f"- {names.get(m.method_id, m.method_id)}: "
+        f"{long_date(m.planned_date) if m.planned_date else 'date to be agreed'}"
+        f"{', ' + MODE_WORDS.get(m.mode, m.mode) if m.mode else ''}"
+        for m in plan.methods.all()
+    ]
+    body = (
+        f"{registration.apprentice.full_name} and their assessor have agreed and signed the "
+        "end-point assessment plan. The planned assessments are:\n\n" + "\n".join(lines)
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            f"End-point assessment plan agreed for {registration.apprentice.full_name}",
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+        )
+    )
+
+
+# --- bookings ---------------------------------------------------------------------------
+
+
+def live_bookings(registration: Registration) -> list[Booking]:
+    """The registration's live bookings with their assessor, by date."""
+    return list(
+        Booking.objects.filter(registration=registration, status=Booking.Status.BOOKED)
+        .select_related("assessor")
+        .order_by("on", "pk")
+    )
+
+
+def rules_plan(
+    registration: Registration,
+    plan: AssessmentPlan | None,
+    bookings: list[Booking],
+    submissions: dict[str, date | None] | None = None,
+) -> rules.Plan:
+    """The dates known for the apprentice, as the booking rules read them."""
+    if registration.gateway_date is None:
+        raise PlanningRefused(
+            "The gateway has not been accepted yet: methods are booked after the gateway"
+        )
+    dates = {name: getattr(plan, name) if plan else None for name in SUBMISSIONS}
+    dates.update(submissions or {})
+    return rules.Plan(
+        gateway=registration.gateway_date,
+        window_end=registration.epa_window_end,
+        registered=timezone.localdate(registration.created_at),
+        bookings=tuple(
+            rules.Booking(
+                method=b.method_id,
+                on=b.on,
+                booked_on=b.booked_on,
+                minutes=tuple(b.minutes),
+                mode=b.mode or None,  # type: ignore[arg-type]
+            )
+            for b in bookings
+        ),
+        gateway_form_sent=dates["gateway_form_sent_on"],
+        gateway_evidence_uploaded=dates["gateway_evidence_uploaded_on"],
+        portfolio_submitted=dates["portfolio_submitted_on"],
+        report_submitted=dates["report_submitted_on"],
+        project_started=dates["project_started_on"],
+        project_completed=dates["project_completed_on"],
+    )
+
+
+def assessor_problem(registration: Registration, assessor: User | None, day: date) -> str | None:
+    """Why the assessor cannot assess the apprentice on ``day``, or None if they can."""
+    if assessor is None:
+        return "No assessor is allocated to this apprentice: allocate one before booking"
+    profile = (
+        AssessorProfile.objects.filter(user=assessor)
+        .prefetch_related(
+            "unavailable_periods",
+            Prefetch(
+                "relationships",
+                queryset=Relationship.objects.filter(removed_at__isnull=True).select_related(
+                    "organisation"
+                ),
+                to_attr="active_relationships",
+            ),
+        )
+        .first()
+    )
+    name = assessor.full_name
+    if profile is None or registration.specification.spec_id not in profile.approved_specs:
+        return (
+            f"{name} is not approved for the specification {registration.specification.spec_id}: "
+            "allocate an approved assessor or update their profile"
+        )
+    declared = [
+        allocation.Declared(
+            party=r.party,
+            target=r.uln if r.party == allocation.Party.APPRENTICE else r.organisation_id or 0,
+            description=r.description,
+        )
+        for r in profile.active_relationships
+    ]
+    independence = allocation.independence_problems(apprenticeship_of(registration), declared)
+    if independence:
+        return f"{name} cannot assess this apprentice. {independence[0]}: allocate another assessor"
+    if not is_working_day(day):
+        return (
+            f"{long_date(day)} is not a working day (a weekend or bank holiday): choose another day"
+        )
+    if day.weekday() not in profile.working_days:
+        return f"{name} does not work on {day:%A}s: choose a day they work"
+    for period in profile.unavailable_periods.all():
+        if period.first_day <= day <= period.last_day:
+            return (
+                f"{name} is unavailable from {long_date(period.first_day)} to "
+                f"{long_date(period.last_day)}: choose another day"
+            )
+    return None
+
+
+def _check(
+    registration: Registration,
+    spec: Specification,
+    proposed: rules.Booking,
+    others: list[Booking],
+    submissions: dict[str, date | None] | None,
+    confirmed: bool,
+) -> list[Finding]:
+    """Refuse a booking that breaks a rule; refuse unconfirmed warnings. Returns the warnings."""
+    plan = plan_of(registration)
+    findings = rules.check_booking(
+        spec, rules_plan(registration, plan, others, submissions), proposed
+    )
+    refusals = [f.message for f in findings if f.severity == "refusal"]
+    problem = assessor_problem(registration, registration.assessor, proposed.on)
+    if problem:
+        refusals.append(problem)
+    warnings = [f for f in findings if f.severity == "warning"]
+    if refusals or (warnings and not confirmed):
+        raise BookingRefused(refusals, [w.message for w in warnings])
+    return warnings
+
+
+def _save_submissions(
+    registration: Registration, actor: User, submissions: dict[str, date | None]
+) -> None:
+    """Record changed submission dates on the plan (creating it if need be), audited."""
+    plan, _ = AssessmentPlan.objects.select_for_update().get_or_create(registration=registration)
+    changes = {
+        name: (getattr(plan, name), value)
+        for name, value in submissions.items()
+        if getattr(plan, name) != value
+    }
+    if not changes:
+        return
+    for name, (_, value) in changes.items():
+        setattr(plan, name, value)
+    plan.revision += 1
+    plan.updated_at = timezone.now()
+    plan.save()
+    _audit(
+        actor,
+        registration,
+        plan,
+        "planning.submissions_recorded",
+        f"Submission dates of {registration.apprentice.full_name} recorded",
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def book(
+    registration: Registration,
+    actor: User,
+    *,
+    method_id: str,
+    on: date,
+    starts_at: time | None,
+    minutes: list[int],
+    mode: str,
+    submissions: dict[str, date | None],
+    confirmed: bool = False,
+) -> Booking:
+    """Book one method for the allocated assessor, if every rule allows it.
+
+    Refused with :class:`BookingRefused` (nothing saved) when a rule refuses it or the
+    assessor cannot assess that day, or when warnings were not confirmed.
+    """
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("apprentice", "specification", "assessor", "epao")
+        .get(pk=registration.pk)
+    )
+    spec = specification_of(registration)
+    method = next((m for m in spec.methods if m.id == method_id), None)
+    if method is None:
+        raise PlanningRefused("Choose a method from the list", field="method")
+    others = live_bookings(registration)
+    if any(b.method_id == method_id for b in others):
+        raise PlanningRefused(
+            f"The {method.name} is already booked: move that booking instead", field="method"
+        )
+    proposed = rules.Booking(
+        method=method_id,
+        on=on,
+        booked_on=today(),
+        minutes=tuple(minutes),
+        mode=mode,  # type: ignore[arg-type]
+    )
+    warnings = _check(registration, spec, proposed, others, submissions, confirmed)
+    _save_submissions(registration, actor, submissions)
+    assert registration.assessor is not None
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                registration=registration,
+                method_id=method_id,
+                on=on,
+                starts_at=starts_at,
+                minutes=minutes,
+                mode=mode,
+                assessor=registration.assessor,
+                booked_by=actor,
+                booked_on=proposed.booked_on,
+                warnings=[w.message for w in warnings],
+            )
+    except IntegrityError:  # pragma: no cover (the registration row is locked)
+        raise PlanningRefused(f"The {method.name} is already booked: reload the page") from None
+    _audit(
+        actor,
+        registration,
+        booking,
+        "planning.booked",
+        f"{method.name} booked for {long_date(on)}",
+        changes={
+            "on": (None, on.isoformat()),
+            "starts_at": (None, starts_at.isoformat() if starts_at else None),
+            "minutes": (None, minutes),
+            "mode": (None, mode),
+            "assessor": (None, registration.assessor.full_name),
+            "warnings accepted": (None, [w.message for w in warnings]),
+        },
+    )
+    return booking
+
+
+def _locked_booking(booking: Booking, revision: int) -> Booking:
+    fresh = Booking.objects.select_for_update().get(pk=booking.pk)
+    if fresh.revision != revision or fresh.status != Booking.Status.BOOKED:
+        raise RecordChanged(
+            "Someone else changed or cancelled this booking while you were working on it: "
+            "check it below and try again"
+        )
+    return fresh
+
+
+@transaction.atomic
+def move(
+    booking: Booking,
+    actor: User,
+    *,
+    revision: int,
+    on: date,
+    starts_at: time | None,
+    minutes: list[int],
+    mode: str,
+    reason: str,
+    confirmed: bool = False,
+) -> Booking:
+    """Move a booking for extenuating circumstances: the same rules run on the new date.
+
+    The old and new values are kept in a :class:`BookingChange` and audited.
+    """
+    if not reason.strip():
+        raise PlanningRefused("Enter the reason the booking is moved", field="reason")
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("apprentice", "specification", "assessor", "epao")
+        .get(pk=booking.registration_id)
+    )
+    fresh = _locked_booking(booking, revision)
+    spec = specification_of(registration)
+    others = [b for b in live_bookings(registration) if b.pk != fresh.pk]
+    proposed = rules.Booking(
+        method=fresh.method_id,
+        on=on,
+        booked_on=today(),
+        minutes=tuple(minutes),
+        mode=mode,  # type: ignore[arg-type]
+    )
+    warnings = _check(registration, spec, proposed, others, None, confirmed)
+    change = BookingChange.objects.create(
+        booking=fresh,
+        changed_by=actor,
+        old_on=fresh.on,
+        new_on=on,
+        old_minutes=fresh.minutes,
+        new_minutes=minutes,
+        old_mode=fresh.mode,
+        new_mode=mode,
+        reason=reason,
+    )
+    changes: dict[str, tuple[Any, Any]] = {
+        "on": (fresh.on.isoformat(), on.isoformat()),
+        "starts_at": (
+            fresh.starts_at.isoformat() if fresh.starts_at else None,
+            starts_at.isoformat() if starts_at else None,
+        ),
+        "minutes": (fresh.minutes, minutes),
+        "mode": (fresh.mode, mode),
+    }
+    assert registration.assessor is not None
+    if fresh.assessor_id != registration.assessor_id:
+        changes["assessor"] = (str(fresh.assessor), registration.assessor.full_name)
+        fresh.assessor = registration.assessor
+    fresh.on, fresh.starts_at, fresh.minutes, fresh.mode = on, starts_at, minutes, mode
+    fresh.warnings = [w.message for w in warnings]
+    fresh.revision += 1
+    fresh.save()
+    _audit(
+        actor,
+        registration,
+        fresh,
+        "planning.booking_moved",
+        f"Booking moved from {long_date(change.old_on)} to {long_date(on)}",
+        changes=changes,
+        reason=reason,
+    )
+    return fresh
+
+
+@transaction.atomic
+def cancel(booking: Booking, actor: User, *, revision: int, reason: str) -> Booking:
+    """Cancel a booking with a reason; it is kept, with a :class:`BookingChange`."""
+    if not reason.strip():
+        raise PlanningRefused("Enter the reason the booking is cancelled", field="reason")
+    fresh = _locked_booking(booking, revision)
+    BookingChange.objects.create(
+        booking=fresh,
+        changed_by=actor,
+        old_on=fresh.on,
+        new_on=None,
+        old_minutes=fresh.minutes,
+        old_mode=fresh.mode,
+        reason=reason,
+    )
+    fresh.status = Booking.Status.CANCELLED
+    fresh.revision += 1
+    fresh.save()
+    _audit(
+        actor,
+        booking.registration,
+        fresh,
+        "planning.booking_cancelled",
+        f"Booking on {long_date(fresh.on)} cancelled",
+        changes={"status": (Booking.Status.BOOKED, Booking.Status.CANCELLED)},
+        reason=reason,
+    )
+    return fresh
