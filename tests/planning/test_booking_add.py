@@ -216,3 +216,19 @@ def test_an_assessor_who_declared_a_relationship_with_the_employer_cannot_be_boo
         response.content.decode()
     )
     assert not Booking.objects.exists()
+
+
+def test_the_booking_confirmation_carries_an_ics_file(
+    registration_for: Callable[[str], Registration], anna: User, login: Callable[[User], Client]
+) -> None:
+    pats = registration_for("st0071-highfield")
+    client = login(anna)
+    response = book(client, pats, booking_data("observation", date(2026, 8, 17)))
+    booking = Booking.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    ics_url = reverse("planning:booking_ics", args=[pats.pk, booking.pk])
+    assert "The Practical observation with Q&amp;As is booked" in page or "is booked for" in page
+    assert ics_url in page
+    ics = client.get(ics_url)
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert b"BEGIN:VEVENT" in ics.content
