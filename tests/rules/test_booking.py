@@ -599,3 +599,28 @@ def test_the_at_risk_check_flags_every_booking_of_the_plan() -> None:
     )
     found = rules(check_plan(highfield, booked, date(2026, 3, 5)))
     assert {"observation-notice", "epa-window", "duration:discussion", "mode:discussion"} <= found
+
+
+def test_booking_highfields_interview_checks_the_project_finished_within_two_months() -> None:
+    highfield = spec("st0071-highfield")
+    interview = booking("project", date(2026, 5, 20), booked_on=date(2026, 5, 4))
+    in_time = check_booking(
+        highfield, plan(project_started=GATEWAY, project_completed=date(2026, 5, 2)), interview
+    )
+    late = check_booking(
+        highfield, plan(project_started=GATEWAY, project_completed=date(2026, 5, 3)), interview
+    )
+    unfinished = check_booking(highfield, plan(project_started=GATEWAY), interview)
+    assert "project-completion" not in rules(in_time)
+    assert "project-completion" in refusals(late)
+    assert "project-completion" in refusals(unfinished)
+
+
+def test_booking_highfields_interview_checks_the_project_started_after_gateway() -> None:
+    highfield = spec("st0071-highfield")
+    interview = booking("project", date(2026, 4, 20), booked_on=date(2026, 3, 20))
+    early = check_booking(highfield, plan(project_started=date(2026, 3, 1)), interview)
+    assert "project-start" in refusals(early)
+    assert "project-start" not in rules(
+        check_booking(highfield, plan(project_started=GATEWAY), interview)
+    )

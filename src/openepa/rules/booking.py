@@ -753,11 +753,18 @@ def window_end(spec: Specification, plan: Plan) -> date | None:
     return shift(plan.gateway, rule.at_most.unit, rule.at_most.value)
 
 
+# The work-based project's own dates belong to the booking of the method ``project``: booking
+# its interview checks that the project started after the gateway and was finished in time.
+PROJECT_EVENTS = frozenset({"project_start", "project_completion"})
+
+
 def _involves(rule: TimeRule, method_id: str, events: Mapping[str, date], day: date) -> bool:
     """Whether a time rule concerns the booking of one method on ``day``."""
     names = {rule.event, _anchor(rule)}
     mine = {f"assessment:{method_id}", f"booking:{method_id}"}
     if names & mine:
+        return True
+    if method_id == "project" and rule.event in PROJECT_EVENTS:
         return True
     return "first_assessment" in names and events.get("first_assessment") == day
 
