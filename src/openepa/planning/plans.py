@@ -471,7 +471,7 @@ def book(
     assessor cannot assess that day, or when warnings were not confirmed.
     """
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=registration.pk)
     )
@@ -558,7 +558,7 @@ def move(
     if not reason.strip():
         raise PlanningRefused("Enter the reason the booking is moved", field="reason")
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=booking.registration_id)
     )
