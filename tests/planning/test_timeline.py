@@ -151,3 +151,12 @@ def test_the_apprentice_page_links_to_the_timeline(
     response = login(alice).get(reverse("registration:detail", args=[pats.pk]))
 
     assert reverse("planning:timeline", args=[pats.pk]) in response.content.decode()
+
+
+def test_the_window_is_not_done_while_the_last_booking_is_still_ahead(
+    pats: Registration, anna: User, alice: User
+) -> None:
+    book(pats, "observation", date(2026, 10, 12), anna, alice)
+    window = by_name(timeline.timeline(pats), "window")
+    assert window.status == "due"
+    assert by_name(timeline.timeline(pats, on=date(2026, 10, 13)), "window").status == "done"

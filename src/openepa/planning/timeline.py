@@ -120,7 +120,8 @@ class Entry:
 
 
 def _status(day: date, done_on: date | None, limit: str, on: date) -> Status:
-    if done_on is not None:
+    """Done once the thing has happened (a booking in the future is not done yet)."""
+    if done_on is not None and done_on <= on:
         return "done"
     if limit == "by" and day < on:
         return "overdue"
