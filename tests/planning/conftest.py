@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from openepa.accounts.models import Organisation, User
-from openepa.planning.models import AssessorProfile
+from openepa.planning.models import AssessorProfile, Booking
 from openepa.registration.models import Registration
 from tests.conftest import PASSWORD
 
@@ -83,3 +83,17 @@ def past_gateway(make_registration: Callable[..., Registration]) -> Callable[...
 def pats(past_gateway: Callable[..., Registration], pat: User) -> Registration:
     """Pat's Highfield registration, past the gateway."""
     return past_gateway(apprentice_user=pat, given_names="Pat", family_name="Apprentice")
+
+
+def book(registration: Registration, method: str, on: date, assessor: User, by: User) -> Booking:
+    """A one-hour face-to-face booking made directly (booked on 10 August 2026)."""
+    return Booking.objects.create(
+        registration=registration,
+        method_id=method,
+        on=on,
+        minutes=[60],
+        mode="face_to_face",
+        assessor=assessor,
+        booked_by=by,
+        booked_on=date(2026, 8, 10),
+    )

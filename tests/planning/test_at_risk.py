@@ -22,10 +22,11 @@ from django.urls import reverse
 
 from openepa.accounts.models import Organisation, User
 from openepa.planning import timeline
-from openepa.planning.models import AssessmentPlan, Booking
+from openepa.planning.models import AssessmentPlan
 from openepa.registration.models import Apprentice, Registration
 from openepa.specifications.models import SpecificationRecord
 from tests.conftest import make_uln
+from tests.planning.conftest import book
 
 TODAY = date(2026, 10, 5)
 
@@ -33,19 +34,6 @@ TODAY = date(2026, 10, 5)
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeline, "today", lambda: TODAY)
-
-
-def book(registration: Registration, method: str, on: date, assessor: User, by: User) -> Booking:
-    return Booking.objects.create(
-        registration=registration,
-        method_id=method,
-        on=on,
-        minutes=[60],
-        mode="face_to_face",
-        assessor=assessor,
-        booked_by=by,
-        booked_on=date(2026, 8, 10),
-    )
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.planning import timeline
-from openepa.planning.models import AssessmentPlan, Booking
+from openepa.planning.models import AssessmentPlan
 from openepa.registration.models import Registration
+from tests.planning.conftest import book
 
 TODAY = date(2026, 9, 20)
 
@@ -25,19 +26,6 @@ TODAY = date(2026, 9, 20)
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeline, "today", lambda: TODAY)
-
-
-def book(registration: Registration, method: str, on: date, assessor: User, by: User) -> Booking:
-    return Booking.objects.create(
-        registration=registration,
-        method_id=method,
-        on=on,
-        minutes=[60],
-        mode="face_to_face",
-        assessor=assessor,
-        booked_by=by,
-        booked_on=date(2026, 8, 10),
-    )
 
 
 def by_name(entries: list[timeline.Entry], words: str) -> timeline.Entry:
