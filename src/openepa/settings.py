@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "openepa.registration",
     "openepa.gateway",
     "openepa.planning",
+    "openepa.assessment",
+    "openepa.results",
+    "openepa.claims",
+    "openepa.submissions",
     "openepa.web",
 ]
 

@@ -13,5 +13,9 @@ urlpatterns = [
     path("gateway/", include("openepa.gateway.urls")),
     path("files/", include("openepa.files.urls")),
     path("planning/", include("openepa.planning.urls")),
+    path("assessment/", include("openepa.assessment.urls")),
+    path("results/", include("openepa.results.urls")),
+    path("submissions/", include("openepa.submissions.urls")),
+    path("claims/", include("openepa.claims.urls")),
     path("django-admin/", admin.site.urls),
 ]

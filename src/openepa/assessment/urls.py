@@ -1,0 +1,7 @@
+"""URLs of openepa.assessment."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+app_name = "assessment"
+
+urlpatterns: list[URLPattern] = []

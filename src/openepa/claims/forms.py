@@ -1,0 +1,173 @@
+"""Forms of the certificate claim pages. Readiness is checked by the services; these check input."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from openepa.claims.models import CertificateClaim
+from openepa.rules.claims import SERVICE_GRADES, normalise_postcode
+from openepa.rules.identifiers import uln_problem
+from openepa.web.forms import GovukDateField
+
+STALE = "This page is out of date: reload it and try again"
+
+
+class RevisionForm(forms.Form):
+    """A form that carries the revision of the claim the page showed."""
+
+    revision = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": STALE, "invalid": STALE, "min_value": STALE},
+    )
+
+
+def _text(label: str, required_message: str | None = None, max_length: int = 100) -> Any:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=required_message is not None,
+        error_messages={
+            "required": required_message or "",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
+
+
+class ClaimForm(RevisionForm):
+    """The claim's details: the learner, the standard, the grade and the postal contact."""
+
+    uln = forms.CharField(
+        label="ULN (unique learner number)",
+        max_length=10,
+        error_messages={
+            "required": "Enter the apprentice's ULN",
+            "max_length": "Enter a ULN of 10 digits, like 1234567890",
+        },
+    )
+    family_name = _text("Family name", "Enter the apprentice's family name")
+    given_names = _text("Given names", "Enter the apprentice's given names")
+    standard_reference = forms.RegexField(
+        label="Standard reference",
+        regex=r"^ST\d{4}$",
+        error_messages={
+            "required": "Enter the standard reference, like ST0071",
+            "invalid": "Enter the standard reference as ST and 4 digits, like ST0071",
+        },
+    )
+    standard_code = forms.IntegerField(
+        label="Standard code (LARS)",
+        required=False,
+        min_value=1,
+        max_value=32767,
+        error_messages={
+            "invalid": "The standard code must be a whole number, like 123",
+            "min_value": "The standard code must be 1 or more",
+            "max_value": "The standard code must be 32767 or less",
+        },
+    )
+    version = forms.RegexField(
+        label="Version of the standard",
+        regex=r"^\d+\.\d+$",
+        max_length=8,
+        error_messages={
+            "required": "Enter the version of the standard, like 1.2",
+            "invalid": "Enter the version as numbers with a dot, like 1.2",
+        },
+    )
+    option = _text("Option")
+    overall_grade = forms.ChoiceField(
+        label="Overall grade",
+        choices=[(grade, grade) for grade in SERVICE_GRADES],
+        error_messages={
+            "required": "Select the grade the apprentice achieved",
+            "invalid_choice": "Select a grade from the list",
+        },
+    )
+    achievement_date = GovukDateField(label="Achievement date")
+    recipient = forms.ChoiceField(
+        label="Send the certificate to",
+        choices=CertificateClaim.Recipient.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who the certificate is sent to",
+            "invalid_choice": "Select the apprentice or the employer",
+        },
+    )
+    contact_name = _text("Contact name")
+    department = _text("Department")
+    organisation = _text("Organisation", max_length=200)
+    address_line_1 = _text("Address line 1")
+    address_line_2 = _text("Address line 2")
+    address_line_3 = _text("Address line 3")
+    address_line_4 = _text("Address line 4")
+    city = _text("Town or city", max_length=60)
+    postcode = forms.CharField(
+        label="Postcode",
+        max_length=10,
+        required=False,
+        error_messages={"max_length": "Enter a real UK postcode, like LS1 1AA"},
+    )
+    reason = forms.CharField(
+        label="Why are you changing the claim?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={
+            "required": "Enter why you are changing the claim",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )
+
+    def clean_uln(self) -> str:
+        value = str(self.cleaned_data["uln"]).strip()
+        problem = uln_problem(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value
+
+    def clean_postcode(self) -> str:
+        value = str(self.cleaned_data.get("postcode") or "").strip()
+        if not value:
+            return ""
+        normal = normalise_postcode(value)
+        if normal is None:
+            raise forms.ValidationError("Enter a real UK postcode, like LS1 1AA")
+        return normal
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("family_name", "given_names", "contact_name", "organisation", "city"):
+            if isinstance(data.get(name), str):
+                data[name] = data[name].strip()
+        return data
+
+
+class MoveForm(RevisionForm):
+    """A status move of the claim, with an optional reason."""
+
+    target = forms.ChoiceField(
+        label="Mark the claim as",
+        choices=CertificateClaim.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the claim's new status",
+            "invalid_choice": "Select a status from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        error_messages={"max_length": "The reason must be 2000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, allowed: list[str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            labels = dict(CertificateClaim.Status.choices)
+            target = self.fields["target"]
+            assert isinstance(target, forms.ChoiceField)
+            target.choices = [(status, labels[status]) for status in allowed]

@@ -1,0 +1,7 @@
+"""URLs of openepa.submissions."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "submissions"
+
+urlpatterns: list = []
