@@ -81,9 +81,7 @@ def judgements_for(
     return edits
 
 
-def record_fields(
-    registration: Registration, method_id: str, **overrides: Any
-) -> dict[str, Edit]:
+def record_fields(registration: Registration, method_id: str, **overrides: Any) -> dict[str, Edit]:
     """Edits filling the record's date, times, mode, feedback and any Q&A minutes."""
     spec, _ = rules_for(registration.specification)
     method = method_of(spec, method_id)
