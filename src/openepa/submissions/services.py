@@ -137,9 +137,8 @@ def upload_state(registration: Registration, spec: Specification, method: Method
     outcome = method_outcome(registration, method.id)
     rework = spec.reassessment.project_rework if method.id == REPORT_METHOD else None
     if outcome is not None:
-        later = (
-            sitting.kind if sitting is not None and sitting.number > outcome.sitting_number else None
-        )
+        later_sitting = sitting is not None and sitting.number > outcome.sitting_number
+        later = sitting.kind if later_sitting and sitting is not None else None
         refusal = report_refusal(
             outcome=outcome,
             rework=rework,
@@ -148,9 +147,7 @@ def upload_state(registration: Registration, spec: Specification, method: Method
             what="report" if method.id == REPORT_METHOD else method.name.lower(),
         )
         is_rework = refusal is None and outcome.grade == "fail" and later is None
-        deadline = (
-            rework_deadline(rework, outcome.released_on) if is_rework and rework else None
-        )
+        deadline = rework_deadline(rework, outcome.released_on) if is_rework and rework else None
         return UploadState(refusal, sitting, is_rework, deadline)
     if sitting is not None:
         record = AssessmentRecord.objects.filter(sitting=sitting, method_id=method.id).first()
@@ -669,9 +666,7 @@ def interview_bank(record: AssessmentRecord) -> tuple[Count, QuerySet[InterviewQ
     rule = interview_rule(spec, record.method_id)
     if rule is None:
         raise SubmissionRefused("This method has no interview questions")
-    questions = bank_questions(
-        registration.epao, spec.id, record.method_id, active_only=True
-    )
+    questions = bank_questions(registration.epao, spec.id, record.method_id, active_only=True)
     return rule, questions
 
 
@@ -728,6 +723,4 @@ def save_interview_notes(
     ]
     if new == locked.interview:
         return locked
-    return _save_interview(
-        locked, user, new, f"Saved interview notes for the {locked.method_id}"
-    )
+    return _save_interview(locked, user, new, f"Saved interview notes for the {locked.method_id}")

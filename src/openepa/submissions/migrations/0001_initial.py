@@ -7,91 +7,246 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('assessment', '0001_initial'),
-        ('files', '0001_initial'),
-        ('registration', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("assessment", "0001_initial"),
+        ("files", "0001_initial"),
+        ("registration", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InterviewQuestion',
+            name="InterviewQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('spec_id', models.CharField(max_length=64)),
-                ('method_id', models.CharField(max_length=32)),
-                ('number', models.PositiveIntegerField()),
-                ('text', models.TextField()),
-                ('criteria', models.JSONField(blank=True, default=list, help_text='Criterion ids it draws out.')),
-                ('source', models.TextField(blank=True, help_text='Where the question comes from.')),
-                ('seed_key', models.CharField(blank=True, help_text='The specification question it was seeded from.', max_length=200)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('revision', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('epao', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.organisation')),
-                ('retired_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("spec_id", models.CharField(max_length=64)),
+                ("method_id", models.CharField(max_length=32)),
+                ("number", models.PositiveIntegerField()),
+                ("text", models.TextField()),
+                (
+                    "criteria",
+                    models.JSONField(
+                        blank=True, default=list, help_text="Criterion ids it draws out."
+                    ),
+                ),
+                (
+                    "source",
+                    models.TextField(blank=True, help_text="Where the question comes from."),
+                ),
+                (
+                    "seed_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="The specification question it was seeded from.",
+                        max_length=200,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("revision", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "epao",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
+                (
+                    "retired_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['epao', 'spec_id', 'method_id', 'number'],
+                "ordering": ["epao", "spec_id", "method_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='QuestionChange',
+            name="QuestionChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('field', models.CharField(max_length=32)),
-                ('old', models.JSONField(blank=True, null=True)),
-                ('new', models.JSONField(blank=True, null=True)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revision', models.PositiveIntegerField(help_text="The question's revision after the change.")),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('question', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='changes', to='submissions.interviewquestion')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("field", models.CharField(max_length=32)),
+                ("old", models.JSONField(blank=True, null=True)),
+                ("new", models.JSONField(blank=True, null=True)),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "revision",
+                    models.PositiveIntegerField(
+                        help_text="The question's revision after the change."
+                    ),
+                ),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "question",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="changes",
+                        to="submissions.interviewquestion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['question', 'changed_at', 'id'],
+                "ordering": ["question", "changed_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method_id', models.CharField(max_length=32)),
-                ('element_id', models.CharField(blank=True, max_length=64)),
-                ('kind', models.CharField(choices=[('report', 'Project report'), ('annex', 'Annex'), ('element', 'Showcase element evidence'), ('showcase', 'Showcase')], max_length=10)),
-                ('words', models.PositiveIntegerField(blank=True, help_text='Reports only.', null=True)),
-                ('length', models.JSONField(blank=True, default=dict, help_text="The report's length against the specification.")),
-                ('rework', models.BooleanField(default=False, help_text='A report reworked after the project was failed.')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('withdrawn', models.BooleanField(default=False)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('file', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile')),
-                ('registration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='registration.registration')),
-                ('sitting', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='assessment.sitting')),
-                ('submitted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supersedes', to='submissions.submission')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("method_id", models.CharField(max_length=32)),
+                ("element_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("report", "Project report"),
+                            ("annex", "Annex"),
+                            ("element", "Showcase element evidence"),
+                            ("showcase", "Showcase"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "words",
+                    models.PositiveIntegerField(blank=True, help_text="Reports only.", null=True),
+                ),
+                (
+                    "length",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The report's length against the specification.",
+                    ),
+                ),
+                (
+                    "rework",
+                    models.BooleanField(
+                        default=False, help_text="A report reworked after the project was failed."
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("withdrawn", models.BooleanField(default=False)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "file",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="files.storedfile",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="registration.registration",
+                    ),
+                ),
+                (
+                    "sitting",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="assessment.sitting",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supersedes",
+                        to="submissions.submission",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['registration', 'method_id', '-submitted_at', '-id'],
+                "ordering": ["registration", "method_id", "-submitted_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='interviewquestion',
-            index=models.Index(fields=['epao', 'spec_id', 'method_id', 'active'], name='submissions_epao_id_2b2f49_idx'),
+            model_name="interviewquestion",
+            index=models.Index(
+                fields=["epao", "spec_id", "method_id", "active"],
+                name="submissions_epao_id_2b2f49_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='interviewquestion',
-            constraint=models.UniqueConstraint(fields=('epao', 'spec_id', 'method_id', 'number'), name='one_question_number'),
+            model_name="interviewquestion",
+            constraint=models.UniqueConstraint(
+                fields=("epao", "spec_id", "method_id", "number"), name="one_question_number"
+            ),
         ),
         migrations.AddIndex(
-            model_name='submission',
-            index=models.Index(fields=['registration', 'method_id', '-submitted_at'], name='submissions_registr_d7a60b_idx'),
+            model_name="submission",
+            index=models.Index(
+                fields=["registration", "method_id", "-submitted_at"],
+                name="submissions_registr_d7a60b_idx",
+            ),
         ),
     ]
