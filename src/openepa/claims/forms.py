@@ -157,7 +157,7 @@ class MoveForm(RevisionForm):
         },
     )
     reason = forms.CharField(
-        label="Reason (optional)",
+        label="Reason",
         required=False,
         max_length=2000,
         widget=forms.Textarea,

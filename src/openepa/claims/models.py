@@ -40,9 +40,7 @@ class CertificateClaim(models.Model):
     family_name = models.CharField(max_length=100)
     given_names = models.CharField(max_length=100)
     standard_reference = models.CharField(max_length=6)
-    standard_code = models.PositiveSmallIntegerField(
-        "standard code (LARS)", null=True, blank=True
-    )
+    standard_code = models.PositiveSmallIntegerField("standard code (LARS)", null=True, blank=True)
     version = models.CharField(max_length=8)
     option = models.CharField(max_length=100, blank=True)
     overall_grade = models.CharField(max_length=30)
@@ -75,7 +73,6 @@ class CertificateClaim(models.Model):
         indexes = [
             models.Index(fields=["epao", "status", "-created_at"]),
             models.Index(fields=["epao", "family_name", "given_names"]),
-            models.Index(fields=["registration"]),
         ]
 
     def __str__(self) -> str:

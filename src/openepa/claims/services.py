@@ -247,8 +247,9 @@ def _locked(claim: CertificateClaim, revision: int) -> CertificateClaim:
     fresh = CertificateClaim.objects.select_for_update().select_related("result").get(pk=claim.pk)
     if fresh.revision != revision:
         who = fresh.updated_by.full_name if fresh.updated_by else "someone else"
+        when = timezone.localtime(fresh.updated_at)
         raise RecordChanged(
-            f"{who} changed this claim at {timezone.localtime(fresh.updated_at):%H:%M on %-d %B %Y} "
+            f"{who} changed this claim at {when:%H:%M} on {when.day} {when:%B %Y} "
             "while you were working on it. Your changes have not been saved and are shown "
             "below; check the claim's current details and history, then save again"
         )

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -30,6 +31,9 @@ SORTS = {
     "name": ("family_name", "given_names", "pk"),
     "achieved": ("-achievement_date", "-pk"),
 }
+
+
+FIELD_LABELS = {name: str(field.label) for name, field in ClaimForm.base_fields.items()}
 
 
 def _user(request: HttpRequest) -> User:
@@ -128,6 +132,7 @@ def _detail(
             "editable": claim.status in EDITABLE,
             "refusals": refusals or [],
             "status_labels": STATUS_LABELS,
+            "field_labels": FIELD_LABELS,
         },
         status=status,
     )
@@ -158,10 +163,15 @@ def claim_move(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ClaimRefused as refusal:
         claim = _claim(request, pk)
-        fresh = form.data.copy()  # type: ignore[attr-defined]
-        if isinstance(refusal, RecordChanged):
-            fresh["revision"] = str(claim.revision)
-        form = MoveForm(fresh, allowed=list(ALLOWED_MOVES.get(claim.status, ())))
+        # Unbound, so only the refusal is shown; what the person chose and typed is kept.
+        form = MoveForm(
+            allowed=list(ALLOWED_MOVES.get(claim.status, ())),
+            initial={
+                "revision": claim.revision,
+                "target": data["target"],
+                "reason": data["reason"],
+            },
+        )
         return _detail(request, claim, move_form=form, refusals=refusal.problems)
     messages.success(
         request,
@@ -222,7 +232,8 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _stream(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+def _stream(request: HttpRequest, kind: str) -> HttpResponseBase:
+    """The filtered claims streamed in batches (role_required types views as HttpResponse)."""
     claims, status, _ = _filtered(request)
     name = f"certificate-claims{'-' + status if status else ''}"
     if kind == "json":
@@ -239,12 +250,12 @@ def _stream(request: HttpRequest, kind: str) -> StreamingHttpResponse:
 
 
 @role_required(ADMIN)
-def export_json(request: HttpRequest) -> StreamingHttpResponse:
+def export_json(request: HttpRequest) -> HttpResponse:
     """The filtered claims as the service's certificate requests (JSON)."""
-    return _stream(request, "json")
+    return _stream(request, "json")  # type: ignore[return-value]
 
 
 @role_required(ADMIN)
-def export_csv(request: HttpRequest) -> StreamingHttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponse:
     """The filtered claims as CSV, one row per claim."""
-    return _stream(request, "csv")
+    return _stream(request, "csv")  # type: ignore[return-value]

@@ -58,6 +58,7 @@ ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
 # the certificate came back and the address must be corrected.
 EDITABLE = ("draft", "ready", "returned")
 
+
 def long_date(value: date) -> str:
     """A date as people write it: 23 December 2026."""
     return f"{value.day} {value:%B %Y}"
