@@ -160,3 +160,30 @@ def test_a_highfield_epa_recorded_through_the_services_gets_the_engines_grade(
     sitting = registration.sittings.get()
     assert sitting_ready_for_release(registration, sitting) == []
     assert grade_sitting(registration, sitting).overall.grade == "distinction"
+
+
+def test_an_element_judged_before_its_checklist_was_completed_takes_the_checklist(
+    make_registration, anna
+):
+    registration = accept(make_registration("st0072-activeiq"), anna)
+    spec, _ = rules_for(registration.specification)
+    conflict = [
+        c for c in method_of(spec, "showcase").criteria if c.element == "conflict-case-study"
+    ]
+    record_method(registration, "showcase", anna, submit=False)
+    observation = record_method(registration, "observation", anna, submit=False)
+    save_draft(
+        observation.pk,
+        anna,
+        {},
+        {("conflict-and-challenge", c.id): Edit(None, ("met", "", ())) for c in conflict},
+    )
+    result = grade_sitting(registration, observation.sitting, include_drafts=True)
+    element = next(
+        e
+        for m in result.methods
+        if m.id == "showcase"
+        for e in m.elements
+        if e.id == "conflict-case-study"
+    )
+    assert element.exempt

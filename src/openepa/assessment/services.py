@@ -190,9 +190,34 @@ def grade_request(
             methods[method.id] = _method_input(last, last.sitting.kind, None)
     return GradeRequest(
         spec_id=spec.id,
-        methods=methods,
+        methods=_without_exempt_judgements(spec, methods),
         exceptional_circumstances=sitting.exceptional_circumstances,
     )
+
+
+def _without_exempt_judgements(
+    spec: Specification, methods: dict[str, MethodInput]
+) -> dict[str, MethodInput]:
+    """Drop a method's own judgements of an element exempted through another's checklist.
+
+    When an observation checklist is completed after the showcase element was judged on its
+    own, the checklist's judgements are carried across and replace the element's: the
+    element's own judgements stay stored (and shown) but are not graded.
+    """
+    carried = carried_judgements(spec, methods)
+    for key in carried:
+        method_id, _, element = key.partition("/")
+        given = methods.get(method_id)
+        if given is None:
+            continue
+        exempt = {c.id for c in method_of(spec, method_id).criteria if c.element == element}
+        methods[method_id] = MethodInput(
+            judgements={k: v for k, v in given.judgements.items() if k not in exempt},
+            attempt=given.attempt,
+            previous_grade=given.previous_grade,
+            checklists=given.checklists,
+        )
+    return methods
 
 
 def grade_sitting(
@@ -241,6 +266,12 @@ def open_record(registration: Registration, method_id: str, user: User) -> Asses
     method = method_of_or_refuse(spec, method_id)
     with transaction.atomic():
         Registration.objects.select_for_update().filter(pk=registration.pk).first()
+        registration.refresh_from_db(fields=["status"])
+        if registration.status == Registration.Status.GATEWAY and current_sitting(registration):
+            raise RecordRefused(
+                f"{registration.apprentice.full_name} is back at the gateway for a retake: "
+                "assessments can be recorded once the EPAO confirms the gateway again."
+            )
         sitting = ensure_first_sitting(registration, user)
         if hasattr(sitting, "result"):
             raise RecordRefused(

@@ -1,7 +1,16 @@
-"""URLs of openepa.assessment."""
+"""URLs of openepa.assessment: the assessor's record of each method and its history."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from openepa.assessment.views import history, record_page
 
 app_name = "assessment"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path(
+        "apprentices/<int:registration_pk>/methods/<str:method_id>/",
+        record_page,
+        name="record",
+    ),
+    path("records/<int:record_pk>/history/", history, name="history"),
+]
