@@ -107,9 +107,40 @@ EXPECTED: dict[str, dict[str, int]] = {
     "planning:at_risk": admin_only(),
     # Only assessors and apprentices have calendar feeds.
     "planning:calendar": _row(403, anna=200, pat=200),
+    # Pat's submissions: everyone who may see Pat; Pat or Acme (on Pat's behalf) upload; only
+    # Pat's allocated assessor holds the interview; the question banks are the EPAO admin's.
+    "submissions:overview": scoped(),
+    "submissions:upload": scoped(403, pat=200, bob=200),
+    "submissions:interview": _row(403, anna=200),
+    "submissions:questions": admin_only(),
+    "submissions:question_add": admin_only(),
+    "submissions:question_edit": _row(403, alice=200, mallory=404),
+    "submissions:question_retire": _row(403, alice=200, mallory=404),
+    "claims:list": admin_only(),
+    "claims:export_json": admin_only(),
+    "claims:export_csv": admin_only(),
+    # Issue 5: quality settings, IQA and results.
+    "results:policy": admin_only(),
+    "results:iqa_queue": _row(403, ivy=200),
+    "results:release_queue": admin_only(),
+    "results:release": admin_only_about_pat(),
+    # Everyone who may see Pat sees the result page; the parties see a grade only once
+    # released (tests/results/test_release_views.py).
+    "results:result": scoped(),
+    "results:achievement": scoped(),
+    # The record of a method: the allocated assessor keeps it (Pat's gateway is not accepted, so
+    # Anna is told why, 409); the IQA and admins read it; the parties cannot see records.
+    "assessment:record": _row(403, alice=200, anna=409, ivy=200, mallory=404),
+    # Resits, retakes and appeals (tests/results/test_reassessment_views.py, test_appeals.py).
+    "results:reassessment": admin_only_about_pat(),
+    "results:appeal_lodge": scoped(403, bob=200, erin=200, pat=200, mallory=403),
+    "results:appeals": admin_only(),
+    "results:my_appeals": _row(403, anna=200, ivy=200),
 }
 # Pages outside the matrix, each for a stated reason.
 NOT_IN_MATRIX = {
+    "assessment:history": "needs a record: every role tested in tests/assessment/test_record_views.py",
+    "results:iqa_review": "needs a record: every person tested in tests/results/test_iqa_views.py",
     "login": "public: the sign-in page",
     "logout": "POST only: signing out",
     "accounts:accept_invitation": "public: reached with a secret token, tested in tests/accounts",
@@ -126,6 +157,14 @@ NOT_IN_MATRIX = {
     "planning:calendar_renew": "POST only, assessor or apprentice: tested in tests/planning",
     "planning:calendar_feed": "public: reached with a secret token, tested in tests/planning",
     "planning:booking_ics": "needs a booking: every person tested in test_calendar.py",
+    "submissions:withdraw": "POST only, apprentice or provider: tested in tests/submissions",
+    "submissions:question_seed": "POST only, EPAO admin: tested in tests/submissions",
+    "claims:detail": "needs a claim: every person tested in tests/claims/test_views.py",
+    "claims:edit": "needs a claim: every person tested in tests/claims/test_views.py",
+    "claims:move": "POST only, EPAO admin: tested in tests/claims/test_views.py",
+    "claims:draft_missing": "POST only, EPAO admin: tested in tests/claims/test_views.py",
+    "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",
+    "results:appeal_decide": "needs an appeal: every role tested in tests/results/test_appeals.py",
 }
 
 
@@ -198,6 +237,8 @@ def world(
 
 def _url(name: str, world: dict[str, Any]) -> str:
     registration = world["registration"]
+    if name.startswith("submissions:"):
+        return _submissions_url(name, world)
     components = world["components"]
     by_name = {
         "gateway:submit": components["english_maths"],
@@ -215,6 +256,12 @@ def _url(name: str, world: dict[str, Any]) -> str:
         return reverse(name, args=[registration.pk])
     if name in ("registration:detail", "accounts:audit"):
         return reverse(name, args=[registration.pk])
+    if name in ("results:reassessment", "results:appeal_lodge"):
+        return reverse(name, args=[registration.pk])
+    if name in ("results:release", "results:result", "results:achievement"):
+        return reverse(name, args=[registration.pk])
+    if name == "assessment:record":
+        return reverse(name, args=[registration.pk, "observation"])
     if name == "files:download":
         return reverse(name, args=[world["file"].uuid])
     if name in ("planning:plan", "planning:plan_edit", "planning:booking_add"):
@@ -239,6 +286,27 @@ def _url(name: str, world: dict[str, Any]) -> str:
         "planning:calendar",
     ):
         return reverse(name, args=[anna.pk])
+    return reverse(name)
+
+
+def _submissions_url(name: str, world: dict[str, Any]) -> str:
+    """Pat's submissions (the Highfield project), or a question of Alice's EPAO's bank."""
+    from openepa.submissions.models import InterviewQuestion
+
+    registration = world["registration"]
+    if name in ("submissions:upload", "submissions:interview"):
+        return reverse(name, args=[registration.pk, "project"])
+    if name in ("submissions:question_edit", "submissions:question_retire"):
+        question = InterviewQuestion.objects.create(
+            epao=registration.epao,
+            spec_id="st0071-highfield",
+            method_id="project",
+            number=1,
+            text="Tell me about your project.",
+        )
+        return reverse(name, args=[question.pk])
+    if name == "submissions:overview":
+        return reverse(name, args=[registration.pk])
     return reverse(name)
 
 

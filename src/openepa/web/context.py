@@ -15,6 +15,10 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Allocation", "planning:allocations"),
         ("At risk", "planning:at_risk"),
         ("Assessors", "planning:assessors"),
+        ("Results", "results:release_queue"),
+        ("Certificate claims", "claims:list"),
+        ("Appeals", "results:appeals"),
+        ("Quality settings", "results:policy"),
         ("Organisations", "accounts:organisations"),
         ("People", "accounts:people"),
     ],
@@ -27,6 +31,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     "iqa": [
         ("Home", "home"),
         ("Apprentices", "registration:list"),
+        ("Sampled decisions", "results:iqa_queue"),
         ("My profile", "planning:my_profile"),
     ],
     "provider": [

@@ -1,0 +1,230 @@
+"""Internal quality assurance: the IQA's queue of sampled decisions, upholding and amending.
+
+When an assessor submits a record, :func:`openepa.assessment.services.submit_record` decides
+with the EPAO's policy whether the decision is sampled and, if so, holds it for IQA. The
+registration's IQA then either upholds the decision or amends its judgements with a reason
+(the engine re-grades the record). Only the registration's IQA may decide, never the
+assessor who made the decision; a decision already taken is refused with who and when. Both
+outcomes are kept in the record's history and the audit log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from openepa.access import registrations_for
+from openepa.accounts.models import User
+from openepa.assessment.models import AssessmentRecord, RecordChange
+from openepa.assessment.services import JudgementKey, RecordRefused, amend_record
+from openepa.audit.services import record_event
+
+Held = AssessmentRecord.Iqa.HELD
+
+
+def held_for(user: User) -> QuerySet[AssessmentRecord]:
+    """Submitted decisions held for IQA on registrations whose IQA is ``user``, oldest first."""
+    return (
+        AssessmentRecord.objects.filter(
+            registration__in=registrations_for(user).filter(iqa_id=user.pk),
+            status=AssessmentRecord.Status.SUBMITTED,
+            iqa_status=Held,
+        )
+        .select_related(
+            "registration",
+            "registration__apprentice",
+            "registration__specification",
+            "assessor",
+            "sitting",
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def record_for(user: User, record_pk: int) -> AssessmentRecord:
+    """A submitted record on a registration in the user's scope, or 404."""
+    record = (
+        AssessmentRecord.objects.filter(
+            registration__in=registrations_for(user), status=AssessmentRecord.Status.SUBMITTED
+        )
+        .select_related(
+            "registration",
+            "registration__apprentice",
+            "registration__specification",
+            "registration__iqa",
+            "assessor",
+            "sitting",
+            "submitted_by",
+            "iqa_decided_by",
+        )
+        .filter(pk=record_pk)
+        .first()
+    )
+    if record is None:
+        raise Http404("No such assessment record")
+    return record
+
+
+def iqa_refusal(record: AssessmentRecord, user: User) -> str | None:
+    """Why ``user`` may not take the IQA decision on ``record`` now, or None if they may."""
+    if record.assessor_id == user.pk or record.submitted_by_id == user.pk:
+        return (
+            "You made this assessment decision, so you cannot quality assure it: another IQA "
+            "must review it. Ask the EPAO admin to allocate a different IQA."
+        )
+    if record.registration.iqa_id != user.pk:
+        return "Only the IQA allocated to this apprentice can review this decision" + (
+            f" ({record.registration.iqa.full_name})."
+            if record.registration.iqa_id and record.registration.iqa
+            else "; no IQA is allocated yet."
+        )
+    if record.iqa_status != Held:
+        return _already_decided(record)
+    return None
+
+
+def _already_decided(record: AssessmentRecord) -> str:
+    if record.iqa_status == AssessmentRecord.Iqa.NOT_SAMPLED:
+        return "This decision was not sampled for IQA: there is nothing to review."
+    who = record.iqa_decided_by.full_name if record.iqa_decided_by else "another IQA"
+    when = (
+        f" on {timezone.localtime(record.iqa_decided_at):%-d %B %Y at %H:%M}"
+        if record.iqa_decided_at
+        else ""
+    )
+    verb = "upheld" if record.iqa_status == AssessmentRecord.Iqa.UPHELD else "amended"
+    return f"This decision was already {verb} by {who}{when}: nothing was changed."
+
+
+def _lock_for_decision(record_pk: int, user: User, revision: int) -> AssessmentRecord:
+    record = (
+        AssessmentRecord.objects.select_for_update(of=("self",))
+        .select_related("registration", "registration__iqa", "iqa_decided_by", "updated_by")
+        .get(pk=record_pk)
+    )
+    refusal = iqa_refusal(record, user)
+    if refusal:
+        raise RecordRefused(refusal)
+    if record.revision != revision:
+        who = record.updated_by.full_name if record.updated_by else "someone else"
+        raise RecordRefused(
+            f"The record changed since you opened it ({who} saved it at "
+            f"{timezone.localtime(record.updated_at):%H:%M}): check it and decide again."
+        )
+    return record
+
+
+@transaction.atomic
+def uphold(record_pk: int, user: User, revision: int, reason: str = "") -> AssessmentRecord:
+    """The IQA agrees with the assessor's decision; the record is cleared for release."""
+    record = _lock_for_decision(record_pk, user, revision)
+    now = timezone.now()
+    reason = reason.strip()
+    record.revision += 1
+    RecordChange.objects.create(
+        record=record,
+        field="iqa_status",
+        old=record.iqa_status,
+        new=AssessmentRecord.Iqa.UPHELD,
+        stage=RecordChange.Stage.IQA,
+        reason=reason or "Upheld by the IQA",
+        changed_by=user,
+        changed_at=now,
+        revision=record.revision,
+    )
+    record.iqa_status = AssessmentRecord.Iqa.UPHELD
+    record.iqa_decided_by, record.iqa_decided_at, record.iqa_reason = user, now, reason
+    record.updated_by, record.updated_at = user, now
+    record.save(
+        update_fields=[
+            "iqa_status",
+            "iqa_decided_by",
+            "iqa_decided_at",
+            "iqa_reason",
+            "revision",
+            "updated_by",
+            "updated_at",
+        ]
+    )
+    record_event(
+        actor=user,
+        epao=record.registration.epao,
+        action="iqa.upheld",
+        obj=record,
+        summary=f"Upheld the {record.method_id} decision ({record.grade})",
+        registration=record.registration,
+        changes={"iqa_status": (Held, AssessmentRecord.Iqa.UPHELD)},
+        reason=reason,
+    )
+    return record
+
+
+@transaction.atomic
+def amend(
+    record_pk: int,
+    user: User,
+    revision: int,
+    judgements: Mapping[JudgementKey, tuple[str, str]],
+    reason: str,
+) -> AssessmentRecord:
+    """The IQA changes judgements of the decision with a reason; the engine re-grades it.
+
+    ``judgements`` maps (checklist, criterion) to the (value, comment) wanted; only the
+    ones that differ from the record are changed. Refused without a reason or with nothing
+    changed (uphold the decision instead).
+    """
+    if not reason.strip():
+        raise RecordRefused(
+            "Give the reason for the amendment: it is kept with the record and shown to the "
+            "assessor."
+        )
+    record = _lock_for_decision(record_pk, user, revision)
+    old_grade = record.grade
+    amend_record(record.pk, user, judgements, reason.strip(), RecordChange.Stage.IQA)
+    record = AssessmentRecord.objects.select_related("registration").get(pk=record.pk)
+    now = timezone.now()
+    record.revision += 1
+    RecordChange.objects.create(
+        record=record,
+        field="iqa_status",
+        old=Held,
+        new=AssessmentRecord.Iqa.AMENDED,
+        stage=RecordChange.Stage.IQA,
+        reason=reason.strip(),
+        changed_by=user,
+        changed_at=now,
+        revision=record.revision,
+    )
+    record.iqa_status = AssessmentRecord.Iqa.AMENDED
+    record.iqa_decided_by, record.iqa_decided_at = user, now
+    record.iqa_reason = reason.strip()
+    record.updated_by, record.updated_at = user, now
+    record.save(
+        update_fields=[
+            "iqa_status",
+            "iqa_decided_by",
+            "iqa_decided_at",
+            "iqa_reason",
+            "revision",
+            "updated_by",
+            "updated_at",
+        ]
+    )
+    record_event(
+        actor=user,
+        epao=record.registration.epao,
+        action="iqa.amended",
+        obj=record,
+        summary=f"Amended the {record.method_id} decision: {old_grade} to {record.grade}",
+        registration=record.registration,
+        changes={
+            "iqa_status": (Held, AssessmentRecord.Iqa.AMENDED),
+            "grade": (old_grade, record.grade),
+        },
+        reason=reason.strip(),
+    )
+    return record
