@@ -2,7 +2,8 @@
 
 Each role sees only its own scope: an EPAO admin everything of their EPAO, a provider or an
 employer the registrations of their organisation, an apprentice only themself, an assessor
-the registrations allocated to them and an IQA those sampled to them. A record outside the
+the registrations allocated to them and an IQA those sampled to them; an assessor or IQA also
+sees the registrations whose appeals they are assigned to review. A record outside the
 user's scope is "not found" (404), so its existence is not revealed; a page the role may not
 use at all is "forbidden" (403).
 """
@@ -15,11 +16,12 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from openepa.accounts.models import User
 from openepa.registration.models import Registration
+from openepa.results.models import Appeal
 
 Role = User.Role
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -30,10 +32,11 @@ def registrations_for(user: User) -> QuerySet[Registration]:
     registrations = Registration.objects.filter(epao_id=user.epao_id)
     if user.role == Role.EPAO_ADMIN:
         return registrations
-    if user.role == Role.ASSESSOR:
-        return registrations.filter(assessor_id=user.pk)
-    if user.role == Role.IQA:
-        return registrations.filter(iqa_id=user.pk)
+    if user.role in (Role.ASSESSOR, Role.IQA):
+        # Also the registrations whose appeals they review (a subquery: no duplicate rows).
+        reviewing = Exists(Appeal.objects.filter(registration=OuterRef("pk"), reviewer=user.pk))
+        own = Q(assessor_id=user.pk) if user.role == Role.ASSESSOR else Q(iqa_id=user.pk)
+        return registrations.filter(own | reviewing)
     if user.role == Role.PROVIDER:
         return registrations.filter(provider_id=user.organisation_id)
     if user.role == Role.EMPLOYER:

@@ -16,6 +16,8 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+
+from openepa.specifications.services import rules_for
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -110,8 +112,9 @@ def _prefill(result: Result) -> dict[str, Any]:
         "family_name": apprentice.family_name,
         "given_names": apprentice.given_names,
         "standard_reference": registration.standard,
-        # The LARS code is not held anywhere OpenEPA can vouch for; the admin enters it.
-        "standard_code": None,
+        # The LARS code comes from the standard file where the EPAO has entered it
+        # (``lars_code``); otherwise the admin enters it on the claim.
+        "standard_code": rules_for(registration.specification)[1].lars_code,
         "version": registration.version,
         "option": "",
         "overall_grade": GRADE_WORDS.get(result.grade, ""),

@@ -80,6 +80,11 @@ class Standard(Strict):
     level: PositiveInt
     source: StandardSource
     typical_duration_months: PositiveInt | None = None
+    lars_code: PositiveInt | None = Field(
+        default=None,
+        description="The standard's code in the Learning Aims Reference Service, which "
+        "certificate claims carry; left out until the EPAO confirms it.",
+    )
     ksbs: list[Ksb] = []
     areas: list[Area] = Field(min_length=1)
     notes: list[Note] = []
