@@ -14,6 +14,7 @@ from django.urls import reverse
 from openepa.access import registrations_for
 from openepa.accounts.models import User
 from openepa.assessment.models import RecordChange
+from openepa.claims.models import CertificateClaim
 from openepa.planning import services as planning
 from openepa.results import appeals as appeal_services
 from openepa.results.appeals import (
@@ -125,6 +126,11 @@ def test_an_upheld_appeal_overturns_the_grade_and_keeps_the_history(world, pat, 
     assert change.changed_by == ivy
     assert change.reason == "The video shows the criterion met."
     assert RecordChange.objects.filter(record=record, stage="appeal").exists()
+    registration.refresh_from_db()
+    assert registration.status == "completed"
+    assert result.achievement_date is not None
+    claim = CertificateClaim.objects.get(result=result)
+    assert claim.overall_grade == {"pass": "Pass", "distinction": "Distinction"}[result.grade]
 
 
 def test_a_second_decision_at_the_same_time_is_refused(world, pat, alice, ivy):

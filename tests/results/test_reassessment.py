@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from openepa.assessment.models import Sitting
 from openepa.assessment.services import RecordRefused, grade_sitting, open_record
@@ -240,7 +241,7 @@ def test_attempts_beyond_the_employers_decision_are_refused(make_registration, a
     assert reassessment_state(registration).deadline.ends_on == date(2027, 1, 10)
 
 
-def test_a_highfield_retake_returns_to_the_gateway(make_registration, anna, alice, on):
+def test_a_highfield_retake_returns_to_the_gateway(make_registration, anna, alice, on, client):
     registration, _ = failed_highfield(make_registration, anna, alice, released=RELEASED)
     components = create_components(registration)
     GatewayComponent.objects.filter(registration=registration).update(status="accepted")
@@ -263,6 +264,9 @@ def test_a_highfield_retake_returns_to_the_gateway(make_registration, anna, alic
     assert reassessment.gateway_note(registration).startswith(
         f"{registration.apprentice.full_name} is retaking the EPA after further learning"
     )
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    page = client.get(reverse("gateway:overview", args=[registration.pk]))
+    assert "is retaking the EPA after further learning" in page.content.decode()
 
 
 def test_a_resit_does_not_return_to_the_gateway(make_registration, anna, alice, on):

@@ -139,7 +139,9 @@ EXPECTED: dict[str, dict[str, int]] = {
 }
 # Pages outside the matrix, each for a stated reason.
 NOT_IN_MATRIX = {
-    "assessment:history": "needs a record: every role tested in tests/assessment/test_record_views.py",
+    "assessment:history": (
+        "needs a record: every role tested in tests/assessment/test_record_views.py"
+    ),
     "results:iqa_review": "needs a record: every person tested in tests/results/test_iqa_views.py",
     "login": "public: the sign-in page",
     "logout": "POST only: signing out",

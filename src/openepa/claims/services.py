@@ -16,8 +16,6 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-
-from openepa.specifications.services import rules_for
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -37,6 +35,7 @@ from openepa.rules.claims import (
     move_problem,
     normalise_postcode,
 )
+from openepa.specifications.services import rules_for
 
 Status = CertificateClaim.Status
 

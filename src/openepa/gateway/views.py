@@ -34,6 +34,7 @@ from openepa.gateway.forms import (
 from openepa.gateway.models import GatewayComponent, Party
 from openepa.gateway.services import ComponentChanged, GatewayNotReady, GatewayRefused
 from openepa.registration.models import Registration
+from openepa.results.reassessment import gateway_note
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
 
@@ -177,6 +178,7 @@ def overview(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "party": party,
             "party_label": Party(party).label.lower() if party else "",
             "accepted": sum(1 for c in data.components if c.status == Status.ACCEPTED),
+            "retake_note": gateway_note(registration),
         },
     )
 

@@ -380,7 +380,8 @@ def return_to_gateway(
 
 def gateway_note(registration: Registration) -> str | None:
     """The note for the gateway page while a retake sends the apprentice through it again."""
-    if registration.status != Registration.Status.GATEWAY:
+    if registration.status != Registration.Status.GATEWAY or registration.gateway_date is None:
+        # Only a gateway confirmed before (and so dated) can be back for a retake.
         return None
     sitting = current_sitting(registration)
     if sitting is None or sitting.kind != Sitting.Kind.RETAKE or hasattr(sitting, "result"):
@@ -433,6 +434,7 @@ def recalculate_result(result: Result, user: User, reason: str, cause: str) -> R
     fresh.save(update_fields=["grade", "label", "reason", "capped", "methods", "revision"])
     for name in ("grade", "label", "reason", "capped", "methods", "revision"):
         setattr(result, name, getattr(fresh, name))
+    _follow_grade_change(fresh, old_grade, user, reason)
     record_event(
         actor=user,
         epao=registration.epao,
@@ -454,6 +456,42 @@ def recalculate_result(result: Result, user: User, reason: str, cause: str) -> R
         reason=reason,
     )
     return change
+
+
+def _follow_grade_change(result: Result, old_grade: str, user: User, reason: str) -> None:
+    """Bring the registration and the certificate claim in line with a changed grade.
+
+    A fail overturned to a pass completes the registration, takes the day of the change as
+    the achievement date and drafts the certificate claim; a changed achieved grade is
+    written into a claim not yet sent (which then has to be checked and marked ready
+    again). A claim already sent keeps its grade, and its readiness check shows the
+    difference.
+    """
+    from openepa.claims.models import CertificateClaim
+    from openepa.claims.services import draft_claim_for_result, update_claim
+    from openepa.rules.claims import EDITABLE, GRADE_WORDS
+
+    registration = result.registration
+    was_achieved = old_grade in ("pass", "distinction")
+    if result.achieved and not was_achieved:
+        if registration.status == Registration.Status.GATEWAY_ACCEPTED:
+            registration.status = Registration.Status.COMPLETED
+            registration.revision += 1
+            registration.save(update_fields=["status", "revision"])
+        if result.achievement_date is None:
+            result.achievement_date = today()
+            result.save(update_fields=["achievement_date"])
+        draft_claim_for_result(result, user)
+        return
+    claim = CertificateClaim.objects.filter(result=result).first()
+    if claim is not None and result.achieved and claim.status in EDITABLE:
+        update_claim(
+            claim,
+            user,
+            revision=claim.revision,
+            values={"overall_grade": GRADE_WORDS[result.grade]},
+            reason=f"The result changed on appeal: {reason}",
+        )
 
 
 def result_history(result: Result) -> list[ResultChange]:

@@ -24,6 +24,7 @@ from openepa.registration.models import Registration
 from openepa.results import release
 from openepa.results.forms_iqa import ReleaseForm
 from openepa.results.models import Result
+from openepa.results.reassessment import result_history
 from openepa.rules.grading import label_for
 
 PAGE_SIZE = 25
@@ -151,6 +152,7 @@ def result(request: HttpRequest, registration_pk: int) -> HttpResponse:
             ],
             "epao": spec.epao.name,
             "labels": spec.grade_labels,
+            "history": result_history(state.result) if state.result else [],
         },
     )
 

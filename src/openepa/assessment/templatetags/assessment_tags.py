@@ -58,7 +58,8 @@ def assessment_links(registration: Registration, user: User) -> dict[str, Any]:
     role = getattr(user, "role", None)
     allocated = role == User.Role.ASSESSOR and registration.assessor_id == user.pk
     readers = allocated or role in (User.Role.IQA, User.Role.EPAO_ADMIN)
-    if not readers or registration.status != Registration.Status.GATEWAY_ACCEPTED:
+    recording = registration.status == Registration.Status.GATEWAY_ACCEPTED
+    if not readers or not (recording or registration.status == Registration.Status.COMPLETED):
         return {"links": []}
     spec, _ = rules_of(registration)
     submitted = {
@@ -71,7 +72,7 @@ def assessment_links(registration: Registration, user: User) -> dict[str, Any]:
     for method in spec.methods:
         url = reverse("assessment:record", args=[registration.pk, method.id])
         record = submitted.get(method.id)
-        if allocated:
+        if allocated and recording:
             links.append({"url": url, "text": f"Record the {method.name}", "record": record})
         elif record is not None and record.submitted:
             links.append({"url": url, "text": f"The {method.name} record", "record": record})

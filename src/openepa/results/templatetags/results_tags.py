@@ -1,0 +1,40 @@
+"""The apprentice page's "End-point assessment" section: result, submissions, resits, appeals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from openepa.accounts.models import User
+from openepa.gateway.services import today
+from openepa.registration.models import Registration
+from openepa.results.appeals import appeal_ends_on, appeals_of, latest_result
+from openepa.results.reassessment import reassessment_state
+
+register = template.Library()
+
+PARTIES = (User.Role.APPRENTICE, User.Role.EMPLOYER, User.Role.PROVIDER)
+STARTED = (Registration.Status.GATEWAY_ACCEPTED, Registration.Status.COMPLETED)
+
+
+@register.inclusion_tag("results/_epa_section.html")
+def epa_section(registration: Registration, user: User) -> dict[str, Any]:
+    """Links to the submissions, result, resit or retake and appeals of one registration."""
+    started = registration.status in STARTED or registration.sittings.exists()
+    if not started:
+        return {"show": False}
+    result = latest_result(registration)
+    state = reassessment_state(registration) if result and result.grade == "fail" else None
+    appeal_until = appeal_ends_on(result) if result else None
+    return {
+        "show": True,
+        "registration": registration,
+        "result": result,
+        "state": state,
+        "is_admin": user.role == User.Role.EPAO_ADMIN,
+        "is_party": user.role in PARTIES,
+        "appeal_until": appeal_until,
+        "appeal_open": appeal_until is not None and today() <= appeal_until,
+        "appeals": appeals_of(registration),
+    }
