@@ -252,6 +252,9 @@ def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
         )
     _share_with_demo_staff(epao)
     _profiles(epao, records)
+    from openepa.demo_assessment import add_assessment_examples
+
+    add_assessment_examples(epao)
     return logins
 
 
@@ -319,14 +322,14 @@ def _demo_logins(
             "assessor@demo-epao.example",
             "Sam Assessor",
             epao,
-            "reviews project proposals of allocated apprentices",
+            "records the assessments of allocated apprentices and reviews their proposals",
         ),
         (
             User.Role.IQA,
             "iqa@demo-epao.example",
             "Jordan Quality",
             epao,
-            "sees the apprentices sampled to them",
+            "quality assures the sampled decisions (Sampled decisions)",
         ),
         (
             User.Role.PROVIDER,

@@ -27,8 +27,24 @@ def test_demo_spreads_apprentices_over_every_specification_and_stage(db: Any) ->
         "registered",
         "gateway",
         "gateway_accepted",
+        "completed",
     }
     assert sorted(login.role for login in logins) == sorted(User.Role.values)
+
+
+def test_demo_takes_some_apprentices_through_assessment_results_and_claims(db: Any) -> None:
+    from openepa.assessment.models import AssessmentRecord
+    from openepa.claims.models import CertificateClaim
+    from openepa.results.models import Result
+
+    create_demo(120)
+    records = AssessmentRecord.objects.all()
+    assert set(records.values_list("status", flat=True)) == {"draft", "submitted"}
+    assert records.filter(iqa_status="held", registration__iqa__email="iqa@demo-epao.example")
+    assert set(Result.objects.values_list("grade", flat=True)) == {"fail", "distinction"}
+    assert CertificateClaim.objects.count() == 1
+    create_demo(120)
+    assert AssessmentRecord.objects.count() == records.count()
 
 
 def test_every_demo_login_signs_in(db: Any, client: Client) -> None:
