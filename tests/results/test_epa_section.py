@@ -48,3 +48,19 @@ def test_after_the_appeal_period_the_appeal_link_is_gone(
     page = _page(client, pat, registration)
     assert reverse("results:appeal_lodge", args=[registration.pk]) not in page
     assert reverse("results:result", args=[registration.pk]) in page
+
+
+def test_the_home_page_counts_what_waits_for_each_person(
+    make_registration, anna, alice, ivy, pat, client
+):
+    from openepa.results.appeals import assign_reviewer, lodge_appeal
+
+    registration, _ = failed_highfield(
+        make_registration, anna, alice, released=date.today(), apprentice_user=pat
+    )
+    appeal = lodge_appeal(registration, pat, grounds="The observation was cut short.")
+    assign_reviewer(appeal, alice, ivy, revision=appeal.revision)
+    client.force_login(ivy, backend="django.contrib.auth.backends.ModelBackend")
+    assert "1 open appeal<" in client.get("/").content.decode()
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")
+    assert "1 open appeal<" in client.get("/").content.decode()

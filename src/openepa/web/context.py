@@ -19,12 +19,14 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Certificate claims", "claims:list"),
         ("Appeals", "results:appeals"),
         ("Quality settings", "results:policy"),
+        ("Interview questions", "submissions:questions"),
         ("Organisations", "accounts:organisations"),
         ("People", "accounts:people"),
     ],
     "assessor": [
         ("Home", "home"),
         ("Apprentices", "registration:list"),
+        ("Appeals to review", "results:my_appeals"),
         ("My profile", "planning:my_profile"),
         ("My calendar", "planning:calendar"),
     ],
@@ -32,6 +34,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Home", "home"),
         ("Apprentices", "registration:list"),
         ("Sampled decisions", "results:iqa_queue"),
+        ("Appeals to review", "results:my_appeals"),
         ("My profile", "planning:my_profile"),
     ],
     "provider": [

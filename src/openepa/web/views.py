@@ -26,5 +26,33 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"by_status": by_status, "total": sum(by_status.values()), "to_review": to_review},
+        {
+            "by_status": by_status,
+            "total": sum(by_status.values()),
+            "to_review": to_review,
+            "to_do": to_do(user),
+        },
     )
+
+
+def to_do(user: User) -> dict[str, int]:
+    """What waits for the user after the gateway, each counted in the database."""
+    from openepa.assessment.models import AssessmentRecord
+    from openepa.results.models import Appeal
+
+    counts: dict[str, int] = {}
+    if user.role == User.Role.ASSESSOR:
+        counts["drafts"] = AssessmentRecord.objects.filter(
+            assessor=user, status=AssessmentRecord.Status.DRAFT
+        ).count()
+    if user.role == User.Role.IQA:
+        counts["held"] = AssessmentRecord.objects.filter(
+            registration__iqa=user, iqa_status=AssessmentRecord.Iqa.HELD
+        ).count()
+    if user.role in (User.Role.ASSESSOR, User.Role.IQA):
+        counts["appeals"] = Appeal.objects.filter(reviewer=user, status__in=Appeal.OPEN).count()
+    if user.role == User.Role.EPAO_ADMIN:
+        counts["appeals"] = Appeal.objects.filter(
+            registration__epao_id=user.epao_id, status__in=Appeal.OPEN
+        ).count()
+    return counts
