@@ -19,3 +19,10 @@ STORAGES = {
 # Close connections after each request so no thread (the live server's) keeps the test
 # database open when it is dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Tasks run at once, inside the request or test that enqueues them.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default", "documents"],
+    }
+}

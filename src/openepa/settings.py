@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "openepa.accounts",
     "openepa.specifications",
     "openepa.files",
@@ -163,6 +165,18 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") if EMAIL_AUTH else ""
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") if EMAIL_AUTH else ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.invalid>")
+
+# Background work (emails, PDF batches, the daily sweep) goes through Django's tasks API,
+# stored in the database and run by `openepa manage db_worker` (any number of workers).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "documents"],
+    }
+}
+# How many days before a deadline reminders are sent, and how often a failed email is tried.
+REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", 7, minimum=1)
+EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 3600

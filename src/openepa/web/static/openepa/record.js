@@ -57,7 +57,7 @@ if (form && window.fetch && window.FormData) {
     const data = new FormData(form);
     data.set("action", "autosave");
     try {
-      const response = await fetch(form.action || window.location.href, {
+      const response = await fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: data,
         headers: {
