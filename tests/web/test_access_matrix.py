@@ -136,6 +136,11 @@ EXPECTED: dict[str, dict[str, int]] = {
     "results:appeal_lodge": scoped(403, bob=200, erin=200, pat=200, mallory=403),
     "results:appeals": admin_only(),
     "results:my_appeals": _row(403, anna=200, ivy=200),
+    # Issue 6: batches of results letters are the EPAO admin's (tests/documents/test_batches.py).
+    "documents:batches": admin_only(),
+    # Issue 6: each signed-in person's own messages and reminder settings.
+    "notifications:inbox": _row(200),
+    "notifications:settings": _row(200),
 }
 # Pages outside the matrix, each for a stated reason.
 NOT_IN_MATRIX = {
@@ -167,6 +172,12 @@ NOT_IN_MATRIX = {
     "claims:draft_missing": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_decide": "needs an appeal: every role tested in tests/results/test_appeals.py",
+    "documents:pdf": (
+        "needs a document name: every person and document in tests/documents/test_permissions.py"
+    ),
+    "documents:batch_download": "needs a batch: every role in tests/documents/test_batches.py",
+    "notifications:detail": "needs a notification: owner only, tested in tests/notifications",
+    "notifications:attachment": "needs a notification: owner only, tested in tests/notifications",
 }
 
 

@@ -25,6 +25,7 @@ from openepa.assessment.models import AssessmentRecord
 from openepa.assessment.services import RecordRefused, amend_record
 from openepa.audit.services import record_event
 from openepa.gateway.services import today
+from openepa.notifications import events as notifications
 from openepa.planning.services import candidates_for
 from openepa.registration.models import Registration
 from openepa.results.models import Appeal, EpaoPolicy, Result
@@ -186,6 +187,7 @@ def lodge_appeal(
         changes={"status": (None, appeal.status), "methods": (None, appeal.methods)},
         reason=appeal.grounds,
     )
+    notifications.appeal_lodged(appeal)
     return appeal
 
 
@@ -272,6 +274,7 @@ def assign_reviewer(appeal: Appeal, user: User, reviewer: User, *, revision: int
         summary=f"{reviewer.full_name} assigned to review the appeal",
         changes={"reviewer": (old, reviewer.full_name), "status": (old_status, fresh.status)},
     )
+    notifications.appeal_assigned(fresh, user)
     return fresh
 
 
@@ -345,4 +348,5 @@ def decide_appeal(
     )
     if upheld:
         recalculate_result(fresh.result, user, reason, cause=f"appeal {fresh.pk} upheld")
+    notifications.appeal_decided(fresh)
     return fresh

@@ -27,6 +27,7 @@ from openepa.assessment.services import current_sitting, grade_sitting
 from openepa.audit.services import record_event
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import rules_of, today
+from openepa.notifications import events as notifications
 from openepa.registration.models import Registration
 from openepa.results.models import Result, ResultChange
 from openepa.results.release import methods_snapshot
@@ -296,8 +297,17 @@ def record_reassessment(
         },
         reason=sitting.exceptional_reason or sitting.reason,
     )
-    if rules.returns_to_gateway(state.spec, kind):
+    gateway_again = rules.returns_to_gateway(state.spec, kind)
+    if gateway_again:
         return_to_gateway(registration, user, sitting, state.spec)
+    notifications.reassessment_recorded(
+        registration,
+        sitting,
+        what=what,
+        deadline_on=state.deadline.ends_on if state.deadline else None,
+        deadline_rule=state.deadline.summary if state.deadline else "",
+        gateway_again=gateway_again,
+    )
     return sitting
 
 

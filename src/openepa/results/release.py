@@ -36,6 +36,7 @@ from openepa.assessment.services import (
 )
 from openepa.audit.services import record_event
 from openepa.gateway import services as gateway
+from openepa.notifications import events as notifications
 from openepa.registration.models import Registration
 from openepa.results.models import Result
 from openepa.rules.grading import GradeResult, grade
@@ -216,6 +217,7 @@ def release_result(
     )
     if result.achieved:
         _draft_claim(result, user)
+    notifications.result_released(result)
     return result
 
 

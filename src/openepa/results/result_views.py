@@ -182,8 +182,19 @@ def achievement(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """The assessment plan and record of achievement (the layout of Active IQ's form)."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
+    return render(
+        request,
+        "results/achievement.html",
+        achievement_context(registration, staff=user.role in STAFF),
+    )
+
+
+def achievement_context(registration: Registration, *, staff: bool) -> dict[str, Any]:
+    """What the record of achievement shows, on the page and in its PDF.
+
+    Grades, initials and dates appear once the result is released, or always for ``staff``.
+    """
     spec, standard = rules_of(registration)
-    staff = user.role in STAFF
     state = release.result_state(registration, with_engine=False)
     released = {m["id"]: m for m in state.result.methods} if state.result else {}
     records = _feedback(registration)
@@ -261,16 +272,12 @@ def achievement(request: HttpRequest, registration_pk: int) -> HttpResponse:
     }
     for declaration in declarations:
         declaration["signer"] = signers.get(declaration["id"], "")
-    return render(
-        request,
-        "results/achievement.html",
-        {
-            "registration": registration,
-            "spec": spec,
-            "standard": standard,
-            "rows": rows,
-            "state": state,
-            "staff": staff,
-            "declarations": declarations,
-        },
-    )
+    return {
+        "registration": registration,
+        "spec": spec,
+        "standard": standard,
+        "rows": rows,
+        "state": state,
+        "staff": staff,
+        "declarations": declarations,
+    }

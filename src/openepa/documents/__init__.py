@@ -1,0 +1,1 @@
+"""PDF documents: the record of achievement, checklists, grading sheet, gateway and results."""

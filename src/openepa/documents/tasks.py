@@ -1,0 +1,105 @@
+"""Background work of documents: rendering a batch of results letters into one ZIP file.
+
+The task is safe to run twice: a batch already done is not redone, and the ZIP is written to
+a temporary file and renamed into place, so a half-written file never replaces a whole one.
+A failure is recorded on the batch and raised again, so the worker records it and a retry
+runs the batch again.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django_tasks import task
+
+from openepa.documents.models import DocumentBatch
+from openepa.documents.services import batch_dir, batch_results, chunks, results_letter
+from openepa.results.models import Result
+
+Status = DocumentBatch.Status
+
+
+def _start(batch_id: int) -> DocumentBatch | None:
+    """Mark the batch running (one more attempt), or None if it is already done."""
+    with transaction.atomic():
+        batch = DocumentBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status == Status.DONE and batch.file and (batch_dir() / batch.file).exists():
+            return None
+        batch.status = Status.RUNNING
+        batch.attempts = F("attempts") + 1
+        batch.started_at = timezone.now()
+        batch.error = ""
+        batch.save(update_fields=["status", "attempts", "started_at", "error"])
+        batch.refresh_from_db()
+        return batch
+
+
+def _write_zip(batch: DocumentBatch, target: Path) -> int:
+    """Render every letter of the batch, 100 results at a time, into ``target``."""
+    ids = list(batch_results(batch).values_list("pk", flat=True))
+    count = 0
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for chunk in chunks(ids):
+            results = Result.objects.filter(pk__in=chunk).select_related(
+                "registration__apprentice", "registration__epao", "sitting"
+            )
+            for result in sorted(results, key=lambda r: ids.index(r.pk)):
+                uln = result.registration.apprentice.uln
+                name = f"results-letter-{uln}-sitting-{result.sitting.number}.pdf"
+                archive.writestr(name, results_letter(result))
+                count += 1
+    return count
+
+
+@task(queue_name="documents")
+def render_batch(batch_id: int) -> int:
+    """Render the batch's results letters into its ZIP file; the number of letters."""
+    batch = _start(batch_id)
+    if batch is None:
+        return DocumentBatch.objects.get(pk=batch_id).count
+    final = batch_dir() / f"batch-{batch.pk}.zip"
+    partial = final.with_name(f".{final.name}.{os.getpid()}.part")
+    try:
+        count = _write_zip(batch, partial)
+        os.replace(partial, final)
+    except Exception as error:
+        partial.unlink(missing_ok=True)
+        DocumentBatch.objects.filter(pk=batch.pk).update(
+            status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    DocumentBatch.objects.filter(pk=batch.pk).update(
+        status=Status.DONE, count=count, file=final.name, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    _tell(batch)
+    return count
+
+
+def _tell(batch: DocumentBatch) -> None:
+    """Tell the person who asked that the batch is ready (once: the key is the batch)."""
+    from openepa.notifications.services import link, notify
+
+    letters = "letter" if batch.count == 1 else "letters"
+    context: dict[str, Any] = {
+        "batch": batch,
+        "count": batch.count,
+        "what": (
+            f"The results letters of results released {batch.released_from:%-d %B %Y} to "
+            f"{batch.released_to:%-d %B %Y} are ready"
+        ),
+        "detail": f"{batch.count} {letters} in one ZIP file.",
+        "link": link("documents:batch_download", batch.pk),
+    }
+    notify(
+        users=[batch.requested_by],
+        kind="documents_ready",
+        key=f"batch:{batch.pk}",
+        context=context,
+    )
