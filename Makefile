@@ -46,12 +46,19 @@ setup-dev: $(DEV) assets
 ## assets: GOV.UK Frontend compiled with OpenEPA's settings
 assets: $(CSS) $(JS)
 
-## run: migrate, load the specifications, create demo data, print the logins and serve
+## run: migrate, load the specifications, create demo data, print the logins and serve, with a
+## background worker (emails, PDF batches) and an hourly `sweep --enqueue` (the daily sweep runs
+## once a day); Ctrl-C stops all three
 run: setup
 	$(DEV_ENV) $(BIN)/openepa manage migrate --noinput
 	$(DEV_ENV) $(BIN)/openepa manage load_specs
 	$(DEV_ENV) $(BIN)/openepa demo --apprentices $(DEMO_APPRENTICES)
-	$(DEV_ENV) $(BIN)/openepa manage runserver 127.0.0.1:8000
+	@echo "Serving http://127.0.0.1:8000 with a background worker; Ctrl-C stops both."
+	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
+	$(DEV_ENV) $(BIN)/openepa manage db_worker --queue-name default,documents & \
+	while true; do $(DEV_ENV) $(BIN)/openepa manage sweep --enqueue; sleep 3600; done & \
+	$(DEV_ENV) $(BIN)/openepa manage runserver 127.0.0.1:8000 & \
+	wait
 
 ## lint: ruff and mypy
 lint: setup-dev

@@ -1,0 +1,55 @@
+"""``openepa manage sweep``: run the daily sweep now, or enqueue it for a worker."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from openepa.gateway.services import today
+from openepa.sweep.services import run_sweep
+from openepa.sweep.tasks import daily_sweep
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"'{text}' is not a date: give the day to sweep as YYYY-MM-DD, e.g. "
+            f"--day {today().isoformat()}."
+        ) from None
+
+
+class Command(BaseCommand):
+    """Run the day's sweep, or enqueue it for a worker."""
+
+    help = (
+        "Send the deadline reminders due today and delete orphaned uploads. A day's sweep "
+        "runs once: running it again sends nothing new."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Enqueue the sweep for a worker (openepa manage db_worker) instead of running it.",
+        )
+        parser.add_argument(
+            "--day", default="", help="The day to sweep, YYYY-MM-DD (default: today)."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Sweep the day again even if its sweep finished (reminders still go once).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        day = _day(options["day"]) if options["day"] else today()
+        if options["enqueue"]:
+            result = daily_sweep.enqueue(day.isoformat(), options["force"])
+            self.stdout.write(f"Enqueued the sweep of {day.isoformat()} (task {result.id}).")
+            return
+        summary = run_sweep(day, force=options["force"])
+        self.stdout.write(summary.words)
