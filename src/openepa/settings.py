@@ -50,7 +50,10 @@ INSTALLED_APPS = [
     "openepa.assessment",
     "openepa.results",
     "openepa.claims",
+    "openepa.notifications",
     "openepa.submissions",
+    "openepa.documents",
+    "openepa.sweep",
     "openepa.web",
 ]
 

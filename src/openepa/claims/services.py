@@ -24,6 +24,7 @@ from openepa.accounts.models import Organisation, User
 from openepa.audit.services import record_event
 from openepa.claims.models import CertificateClaim, ClaimChange
 from openepa.gateway.services import today
+from openepa.notifications import events as notifications
 from openepa.registration.models import Apprentice
 from openepa.results.models import Appeal, EpaoPolicy, Result
 from openepa.rules.claims import (
@@ -380,6 +381,8 @@ def move_claim(
         "claims.status",
         f"Certificate claim for {fresh.full_name} marked {STATUS_LABELS[target].lower()}",
     )
+    if target == Status.READY:
+        notifications.claim_ready(fresh, user)
     claim.__dict__.update(fresh.__dict__)
     return fresh
 

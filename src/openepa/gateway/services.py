@@ -48,6 +48,7 @@ from openepa.gateway.models import (
     ProjectProposal,
     Signature,
 )
+from openepa.notifications import events as notifications
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
@@ -1155,6 +1156,7 @@ def decide_proposal(
         changes,
         reason=reason,
     )
+    notifications.proposal_decided(component, proposal, user)
     return proposal
 
 
@@ -1223,6 +1225,7 @@ def review_component(
         },
         reason=reason,
     )
+    notifications.component_decided(component, submission, user)
     return submission
 
 
@@ -1295,4 +1298,5 @@ def confirm_gateway(
         summary=summary,
         changes=changes,
     )
+    notifications.gateway_confirmed(registration)
     return registration

@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
+from openepa.notifications import events as notifications
 from openepa.planning.models import (
     AssessmentPlan,
     AssessorProfile,
@@ -181,6 +180,7 @@ def record_plan(
         raise PlanningRefused("Only the allocated assessor records the plan")
     spec = specification_of(registration)
     plan = _locked_plan(registration, revision)
+    recorded_before = plan.meeting_on is not None
     changes: dict[str, tuple[Any, Any]] = {}
     for name, value in (("meeting_on", meeting_on), ("meeting_notes", meeting_notes)):
         if getattr(plan, name) != value:
@@ -225,6 +225,7 @@ def record_plan(
         f"Assessment plan of {registration.apprentice.full_name} recorded",
         changes=changes,
     )
+    notifications.plan_ready_to_sign(registration, plan, actor, changed=recorded_before)
     return plan
 
 
@@ -256,12 +257,14 @@ def sign_plan(registration: Registration, actor: User, *, revision: int) -> Asse
     setattr(plan, f"{party}_signed_by", actor)
     setattr(plan, f"{party}_signed_at", now)
     changes: dict[str, tuple[Any, Any]] = {f"{party}_signed_by": (None, actor.full_name)}
-    if plan.agreed and plan.employer_told_at is None:
+    tell_employer = plan.agreed and plan.employer_told_at is None
+    if tell_employer:
         plan.employer_told_at = now
         changes["employer_told_at"] = (None, now.isoformat())
-        _tell_employer(registration, plan)
     plan.revision += 1
     plan.save()
+    if tell_employer:
+        notifications.plan_agreed(registration, plan)
     _audit(
         actor,
         registration,
@@ -271,37 +274,6 @@ def sign_plan(registration: Registration, actor: User, *, revision: int) -> Asse
         changes=changes,
     )
     return plan
-
-
-def _tell_employer(registration: Registration, plan: AssessmentPlan) -> None:
-    """Email the employer's people that the plan is agreed, with its planned dates."""
-    recipients = list(
-        User.objects.filter(organisation_id=registration.employer_id, is_active=True).values_list(
-            "email", flat=True
-        )
-    )
-    if not recipients:
-        return
-    spec = specification_of(registration)
-    names = {m.id: m.name for m in spec.methods}
-    lines = [
-        f"- {names.get(m.method_id, m.method_id)}: "
-        f"{long_date(m.planned_date) if m.planned_date else 'date to be agreed'}"
-        f"{', ' + MODE_WORDS.get(m.mode, m.mode) if m.mode else ''}"
-        for m in plan.methods.all()
-    ]
-    body = (
-        f"{registration.apprentice.full_name} and their assessor have agreed and signed the "
-        "end-point assessment plan. The planned assessments are:\n\n" + "\n".join(lines)
-    )
-    transaction.on_commit(
-        lambda: send_mail(
-            f"End-point assessment plan agreed for {registration.apprentice.full_name}",
-            body,
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
-    )
 
 
 # --- bookings ---------------------------------------------------------------------------
@@ -525,6 +497,7 @@ def book(
             "warnings accepted": (None, [w.message for w in warnings]),
         },
     )
+    notifications.booking_made(booking)
     return booking
 
 
@@ -610,6 +583,8 @@ def move(
         changes=changes,
         reason=reason,
     )
+    fresh.registration = registration
+    notifications.booking_moved(fresh, old_on=change.old_on, reason=reason)
     return fresh
 
 
@@ -640,4 +615,5 @@ def cancel(booking: Booking, actor: User, *, revision: int, reason: str) -> Book
         changes={"status": (Booking.Status.BOOKED, Booking.Status.CANCELLED)},
         reason=reason,
     )
+    notifications.booking_moved(fresh, old_on=fresh.on, reason=reason, cancelled=True)
     return fresh

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import diff, record_event
+from openepa.notifications import events as notifications
 from openepa.planning.models import Allocation as AllocationRecord
 from openepa.planning.models import AssessorProfile, Relationship, UnavailablePeriod
 from openepa.registration.models import Registration
@@ -449,6 +450,7 @@ def allocate(
     )
     registration.assessor, registration.iqa = assessor, iqa
     registration.revision = revision + 1
+    notifications.allocated(registration, record)
     return Allocated(record=record, changes=changes)
 
 

@@ -22,6 +22,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Interview questions", "submissions:questions"),
         ("Organisations", "accounts:organisations"),
         ("People", "accounts:people"),
+        ("Messages", "notifications:inbox"),
     ],
     "assessor": [
         ("Home", "home"),
@@ -29,6 +30,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Appeals to review", "results:my_appeals"),
         ("My profile", "planning:my_profile"),
         ("My calendar", "planning:calendar"),
+        ("Messages", "notifications:inbox"),
     ],
     "iqa": [
         ("Home", "home"),
@@ -36,15 +38,25 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Sampled decisions", "results:iqa_queue"),
         ("Appeals to review", "results:my_appeals"),
         ("My profile", "planning:my_profile"),
+        ("Messages", "notifications:inbox"),
     ],
     "provider": [
         ("Home", "home"),
         ("Apprentices", "registration:list"),
         ("Register an apprentice", "registration:create"),
         ("Upload a CSV", "registration:upload"),
+        ("Messages", "notifications:inbox"),
     ],
-    "employer": [("Home", "home"), ("Apprentices", "registration:list")],
-    "apprentice": [("Home", "home"), ("My calendar", "planning:calendar")],
+    "employer": [
+        ("Home", "home"),
+        ("Apprentices", "registration:list"),
+        ("Messages", "notifications:inbox"),
+    ],
+    "apprentice": [
+        ("Home", "home"),
+        ("My calendar", "planning:calendar"),
+        ("Messages", "notifications:inbox"),
+    ],
 }
 
 

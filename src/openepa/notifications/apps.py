@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    """Emails sent to people, kept so each person can see what was sent to them."""
+
+    name = "openepa.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"
