@@ -206,3 +206,22 @@ def test_overall_result_says_when_a_method_cap_kept_it_below_distinction(
     overall = grade(spec, request).overall
     assert (overall.grade, overall.capped) == ("pass", True)
     assert "discussion was a resit or retake" in overall.reason
+
+
+def test_the_overall_reason_follows_the_method_order_whatever_the_key_order() -> None:
+    """A specification read back from PostgreSQL's jsonb has its keys in another order."""
+    spec = load_catalogue().specification("st0071-nqual")
+    content = spec.model_dump(mode="json", by_alias=True)
+    content["overall"]["table"] = [
+        dict(reversed(row.items())) for row in content["overall"]["table"]
+    ]
+    shuffled = Specification.model_validate(content)
+    request = GradeRequest(
+        spec_id=spec.id, methods={m.id: all_met(spec, m.id) for m in spec.methods}
+    )
+    assert grade(shuffled, request).overall.reason == grade(spec, request).overall.reason
+    order = [m.id for m in spec.methods]
+    reason = grade(spec, request).overall.reason
+    assert [reason.index(f"{method} ") for method in order] == sorted(
+        reason.index(f"{method} ") for method in order
+    )

@@ -163,6 +163,7 @@ def test_the_question_list_does_not_grow_in_queries(
     for n in range(2):
         question = _add(epao, alice, f"Question {n}?")
         services.retire_question(question, alice, revision=1)
+    queries()  # the first page parses the specifications, once per process
     few = queries()
     for n in range(20):
         question = _add(epao, alice, f"More {n}?")

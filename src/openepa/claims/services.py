@@ -247,7 +247,11 @@ def problems_of(claim: CertificateClaim) -> list[str]:
 
 def _locked(claim: CertificateClaim, revision: int) -> CertificateClaim:
     """The claim locked for change, or a refusal if it changed since ``revision``."""
-    fresh = CertificateClaim.objects.select_for_update().select_related("result").get(pk=claim.pk)
+    fresh = (
+        CertificateClaim.objects.select_for_update(of=("self",))
+        .select_related("result")
+        .get(pk=claim.pk)
+    )
     if fresh.revision != revision:
         who = fresh.updated_by.full_name if fresh.updated_by else "someone else"
         when = timezone.localtime(fresh.updated_at)

@@ -62,7 +62,11 @@ def update_policy(
     if percent is not None and not 0 <= int(percent) <= 100:
         raise ValueError("the share sampled at random must be between 0 and 100 per cent")
     policy_of(epao)
-    policy = EpaoPolicy.objects.select_for_update().select_related("updated_by").get(epao=epao)
+    policy = (
+        EpaoPolicy.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(epao=epao)
+    )
     if policy.revision != revision:
         who = policy.updated_by.full_name if policy.updated_by else "Someone else"
         when = timezone.localtime(policy.updated_at)

@@ -328,7 +328,9 @@ def grade_overall(
     grade, reason = _combine(spec, {r.id: r.grade for r in results})
     if spec.overall.weightings:
         reason += "; weightings " + ", ".join(
-            f"{method} {weight}%" for method, weight in spec.overall.weightings.items()
+            f"{method.id} {spec.overall.weightings[method.id]}%"
+            for method in spec.methods
+            if method.id in spec.overall.weightings
         )
     capped_methods = [r.id for r in results if r.capped]
     if capped_methods:
@@ -353,10 +355,12 @@ def _combine(spec: Specification, grades: Mapping[str, Outcome]) -> tuple[Outcom
         row = table_row_for(grades, spec.overall.table)
         assert row is not None, "the validator makes every table complete"
         grade = cast(Outcome, spec.overall.table[row]["grade"])
+        # In the specification's method order: a table row read back from a database that
+        # does not keep key order (PostgreSQL's jsonb) explains itself the same way.
         matched = ", ".join(
-            f"{method} {value}"
-            for method, value in spec.overall.table[row].items()
-            if method != "grade"
+            f"{method.id} {spec.overall.table[row][method.id]}"
+            for method in spec.methods
+            if method.id in spec.overall.table[row]
         )
         return grade, f"row {row + 1} of the overall-grade table: {matched} gives {grade}"
     return _distinction_in_all(grades)
