@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -110,3 +111,10 @@ def test_a_released_result_reaches_each_party_by_email_with_the_results_letter(
             link.click()
         check_letter(Path(download.value.path()).read_bytes(), assessed)
     assert ALICE in trip.pages
+    sent = {m.to[0]: m for m in mail.outbox if "End-point assessment result" in m.subject}
+    assert set(sent) == set(PARTIES)
+    for message in sent.values():
+        assert "Distinction" in message.body
+        [(filename, content, mimetype)] = message.attachments
+        assert (filename.endswith(".pdf"), mimetype) == (True, "application/pdf")
+        check_letter(content, assessed)
