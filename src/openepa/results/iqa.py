@@ -118,25 +118,24 @@ def _lock_for_decision(record_pk: int, user: User, revision: int) -> AssessmentR
     return record
 
 
-@transaction.atomic
-def uphold(record_pk: int, user: User, revision: int, reason: str = "") -> AssessmentRecord:
-    """The IQA agrees with the assessor's decision; the record is cleared for release."""
-    record = _lock_for_decision(record_pk, user, revision)
+def _record_decision(
+    record: AssessmentRecord, user: User, status: str, reason: str, history_reason: str
+) -> None:
+    """Clear a held record as upheld or amended, keeping the decision in its history."""
     now = timezone.now()
-    reason = reason.strip()
     record.revision += 1
     RecordChange.objects.create(
         record=record,
         field="iqa_status",
-        old=record.iqa_status,
-        new=AssessmentRecord.Iqa.UPHELD,
+        old=Held,
+        new=status,
         stage=RecordChange.Stage.IQA,
-        reason=reason or "Upheld by the IQA",
+        reason=history_reason,
         changed_by=user,
         changed_at=now,
         revision=record.revision,
     )
-    record.iqa_status = AssessmentRecord.Iqa.UPHELD
+    record.iqa_status = status
     record.iqa_decided_by, record.iqa_decided_at, record.iqa_reason = user, now, reason
     record.updated_by, record.updated_at = user, now
     record.save(
@@ -149,6 +148,16 @@ def uphold(record_pk: int, user: User, revision: int, reason: str = "") -> Asses
             "updated_by",
             "updated_at",
         ]
+    )
+
+
+@transaction.atomic
+def uphold(record_pk: int, user: User, revision: int, reason: str = "") -> AssessmentRecord:
+    """The IQA agrees with the assessor's decision; the record is cleared for release."""
+    record = _lock_for_decision(record_pk, user, revision)
+    reason = reason.strip()
+    _record_decision(
+        record, user, AssessmentRecord.Iqa.UPHELD, reason, reason or "Upheld by the IQA"
     )
     record_event(
         actor=user,
@@ -177,43 +186,17 @@ def amend(
     ones that differ from the record are changed. Refused without a reason or with nothing
     changed (uphold the decision instead).
     """
-    if not reason.strip():
+    reason = reason.strip()
+    if not reason:
         raise RecordRefused(
             "Give the reason for the amendment: it is kept with the record and shown to the "
             "assessor."
         )
     record = _lock_for_decision(record_pk, user, revision)
     old_grade = record.grade
-    amend_record(record.pk, user, judgements, reason.strip(), RecordChange.Stage.IQA)
+    amend_record(record.pk, user, judgements, reason, RecordChange.Stage.IQA)
     record = AssessmentRecord.objects.select_related("registration").get(pk=record.pk)
-    now = timezone.now()
-    record.revision += 1
-    RecordChange.objects.create(
-        record=record,
-        field="iqa_status",
-        old=Held,
-        new=AssessmentRecord.Iqa.AMENDED,
-        stage=RecordChange.Stage.IQA,
-        reason=reason.strip(),
-        changed_by=user,
-        changed_at=now,
-        revision=record.revision,
-    )
-    record.iqa_status = AssessmentRecord.Iqa.AMENDED
-    record.iqa_decided_by, record.iqa_decided_at = user, now
-    record.iqa_reason = reason.strip()
-    record.updated_by, record.updated_at = user, now
-    record.save(
-        update_fields=[
-            "iqa_status",
-            "iqa_decided_by",
-            "iqa_decided_at",
-            "iqa_reason",
-            "revision",
-            "updated_by",
-            "updated_at",
-        ]
-    )
+    _record_decision(record, user, AssessmentRecord.Iqa.AMENDED, reason, reason)
     record_event(
         actor=user,
         epao=record.registration.epao,
@@ -225,6 +208,6 @@ def amend(
             "iqa_status": (Held, AssessmentRecord.Iqa.AMENDED),
             "grade": (old_grade, record.grade),
         },
-        reason=reason.strip(),
+        reason=reason,
     )
     return record
