@@ -107,7 +107,11 @@ def test_only_the_dates_results_of_the_epao_are_in_the_batch(
 
 
 def test_a_failure_is_recorded_raised_and_retried(
-    released: list[Result], alice: User, var_dir: Path, monkeypatch: pytest.MonkeyPatch
+    released: list[Result],
+    alice: User,
+    var_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     batch = _batch(alice, date(2026, 10, 1), date(2026, 10, 31))
     calls = []
@@ -119,18 +123,35 @@ def test_a_failure_is_recorded_raised_and_retried(
         return b"%PDF-1.7 stub"
 
     monkeypatch.setattr(tasks, "results_letter", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with django_capture_on_commit_callbacks() as retries, pytest.raises(OSError, match="disk full"):
         render_batch.call(batch.pk)
     batch.refresh_from_db()
-    assert (batch.status, batch.attempts, batch.file) == (Status.FAILED, 1, "")
+    assert (batch.status, batch.attempts, batch.file) == (Status.QUEUED, 1, "")
     assert batch.error == "OSError: disk full"
     assert _zips(var_dir) == []  # no half-written file left behind
     assert not Notification.objects.filter(kind="documents_ready").exists()
-    # The retry runs it again and replaces nothing but its own temporary file.
-    assert render_batch.call(batch.pk) == 2
+    # The retry enqueued on commit runs it again, replacing only its own temporary file.
+    [retry] = retries
+    retry()
     batch.refresh_from_db()
     assert (batch.status, batch.attempts, batch.error) == (Status.DONE, 2, "")
     assert [f.name for f in _zips(var_dir)] == [f"batch-{batch.pk}.zip"]
+
+
+def test_a_batch_that_keeps_failing_is_marked_failed_after_its_attempts(
+    released: list[Result], alice: User, var_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = _batch(alice, date(2026, 10, 1), date(2026, 10, 31))
+
+    def broken(result: Result) -> bytes:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(tasks, "results_letter", broken)
+    for _ in range(tasks.BATCH_ATTEMPTS):
+        with pytest.raises(OSError, match="disk full"):
+            render_batch.call(batch.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts) == (Status.FAILED, tasks.BATCH_ATTEMPTS)
 
 
 def test_an_admin_requests_a_batch_and_downloads_it(

@@ -2,14 +2,16 @@
 
 The task is safe to run twice: a batch already done is not redone, and the ZIP is written to
 a temporary file and renamed into place, so a half-written file never replaces a whole one.
-A failure is recorded on the batch and raised again, so the worker records it and a retry
-runs the batch again.
+A failure is recorded on the batch and raised again, so the worker records it; the batch is
+enqueued again after a growing delay until it has been tried ``BATCH_ATTEMPTS`` times, and
+is then marked failed.
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,8 @@ from openepa.documents.services import batch_dir, batch_results, chunks, results
 from openepa.results.models import Result
 
 Status = DocumentBatch.Status
+#: How many times a batch is tried before it is marked failed.
+BATCH_ATTEMPTS = 3
 
 
 def _start(batch_id: int) -> DocumentBatch | None:
@@ -70,9 +74,13 @@ def render_batch(batch_id: int) -> int:
         os.replace(partial, final)
     except Exception as error:
         partial.unlink(missing_ok=True)
+        retry = batch.attempts < BATCH_ATTEMPTS
         DocumentBatch.objects.filter(pk=batch.pk).update(
-            status=Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+            status=Status.QUEUED if retry else Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
         )
+        if retry:
+            _retry_later(batch)
         raise
     DocumentBatch.objects.filter(pk=batch.pk).update(
         status=Status.DONE, count=count, file=final.name, finished_at=timezone.now()
@@ -80,6 +88,17 @@ def render_batch(batch_id: int) -> int:
     batch.refresh_from_db()
     _tell(batch)
     return count
+
+
+def _retry_later(batch: DocumentBatch) -> None:
+    """Enqueue the batch again after 5, then 10 minutes (at once where tasks cannot wait)."""
+    delay = timedelta(minutes=5 * 2 ** (batch.attempts - 1))
+    if render_batch.get_backend().supports_defer:
+        transaction.on_commit(
+            lambda: render_batch.using(run_after=timezone.now() + delay).enqueue(batch.pk)
+        )
+    else:  # the backend the tests use cannot wait
+        transaction.on_commit(lambda: render_batch.enqueue(batch.pk))
 
 
 def _tell(batch: DocumentBatch) -> None:
