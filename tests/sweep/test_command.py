@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
+from django.db import connections
 
 from openepa.sweep import services
 from openepa.sweep.management.commands import sweep as command
@@ -24,6 +25,9 @@ def test_a_bad_date_is_refused_with_a_message_not_a_traceback(
         "'2026-13-01' is not a date: give the day to sweep as YYYY-MM-DD, e.g. --day 2026-09-10."
     )
 
+    # As from the shell; the command closes the database connections at the end, which
+    # would close the test's own connection (and its transaction) on PostgreSQL.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     with pytest.raises(SystemExit) as exited:
         ManagementUtility(["openepa manage", "sweep", "--day", "tomorrow"]).execute()
 
