@@ -13,7 +13,6 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.assessment.models import AssessmentRecord
@@ -25,6 +24,8 @@ from openepa.assessment.services import (
     save_draft,
     submit_record,
 )
+from openepa.gateway.services import today
+from openepa.planning.services import current_specifications
 from openepa.registration.models import Registration
 from openepa.results.appeals import lodge_appeal
 from openepa.results.iqa import uphold
@@ -59,7 +60,7 @@ DEMO_QUESTIONS = (
 def add_demo_question_banks(epao: Organisation, admin: User) -> None:
     """Seed each bank from its specification and top it up to the number an interview needs."""
     seed_question_banks(epao, admin)
-    for record_spec in {r.spec_id: r for r in _current_records()}.values():
+    for record_spec in {r.spec_id: r for r in current_specifications()}.values():
         spec, _ = rules_for(record_spec)
         rule = spec.evidence.interview_questions
         if rule is None:
@@ -77,12 +78,6 @@ def add_demo_question_banks(epao: Organisation, admin: User) -> None:
                 criteria=[],
                 source=DEMO_SOURCE,
             )
-
-
-def _current_records() -> list[Any]:
-    from openepa.specifications.models import SpecificationRecord
-
-    return list(SpecificationRecord.objects.filter(is_current=True))
 
 
 def _interview(registration: Registration, spec: Specification, method_id: str) -> list[Any]:
@@ -186,7 +181,7 @@ def add_assessment_examples(epao: Organisation) -> None:
     by_spec: dict[str, list[Registration]] = {}
     for registration in candidates:
         by_spec.setdefault(registration.specification.spec_id, []).append(registration)
-    on = timezone.localdate() - timedelta(days=3)
+    on = today() - timedelta(days=3)
     plans = [
         ("st0071-highfield", "released"),
         ("st0072-activeiq", "held"),
@@ -200,7 +195,12 @@ def add_assessment_examples(epao: Organisation) -> None:
             continue
         if stage == "appealed":
             # The demo employer lodges the appeal, so take one of their apprentices if any.
-            pool.sort(key=lambda r: not r.employer.users.exists())
+            with_employer = set(
+                User.objects.filter(
+                    role=User.Role.EMPLOYER, organisation_id__in={r.employer_id for r in pool}
+                ).values_list("organisation_id", flat=True)
+            )
+            pool.sort(key=lambda r: r.employer_id not in with_employer)
         registration = pool.pop(0)
         if registration.iqa_id is None or registration.iqa_id == assessor.pk:
             registration.iqa = iqa

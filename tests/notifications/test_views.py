@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openepa.accounts.models import User
+from openepa.audit.models import AuditEvent
 from openepa.notifications import services
 from openepa.notifications.kinds import REMINDER_KINDS
 from openepa.notifications.models import Notification
@@ -118,6 +119,16 @@ def test_reminder_settings_turn_a_reminder_off_and_on(pat: User, login: Login) -
     assert "Nothing was changed" in response.content.decode()
     client.post(url, {"reminders": list(REMINDER_KINDS)})
     assert services.wanted_reminders(pat) == list(REMINDER_KINDS)
+    changes = [
+        e.changes
+        for e in AuditEvent.objects.filter(
+            action="notifications.reminders_changed", actor=pat
+        ).order_by("pk")
+    ]
+    assert changes == [
+        {"Submission due": {"old": True, "new": False}},
+        {"Submission due": {"old": False, "new": True}},
+    ]
 
 
 def test_a_decision_cannot_be_turned_off(pat: User, login: Login) -> None:

@@ -8,7 +8,6 @@ no released result) raises :class:`DocumentUnavailable` with the reason in words
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from openepa.assessment.models import AssessmentRecord, Sitting
@@ -48,11 +47,10 @@ class DocumentUnavailable(Exception):  # noqa: N818 (a refusal with a message fo
 
 @dataclass
 class Built:
-    """A document's template, title, file name stem and context."""
+    """A document's template, title and context."""
 
     template: str
     title: str
-    stem: str
     context: dict[str, Any]
 
 
@@ -99,7 +97,6 @@ def plan_and_record(registration: Registration, *, staff: bool) -> Built:
     return Built(
         "documents/plan_and_record.html",
         "Assessment plan and record of achievement",
-        "plan-and-record",
         context,
     )
 
@@ -179,7 +176,6 @@ def method_record(
     return Built(
         "documents/method_record.html",
         f"{page.method.name} checklist and grading record",
-        f"{method_id}-record",
         {
             "method": page.method,
             "record": record,
@@ -225,7 +221,6 @@ def grading_sheet(registration: Registration, sitting_pk: int | None = None) -> 
     return Built(
         "documents/grading_sheet.html",
         "Final grading sheet",
-        "grading-sheet",
         {
             "sitting": sitting,
             "graded": graded,
@@ -255,7 +250,6 @@ def gateway_report(registration: Registration) -> Built:
     return Built(
         "documents/gateway_report.html",
         "Gateway readiness report",
-        "gateway-report",
         {"components": components},
     )
 
@@ -272,7 +266,6 @@ def portfolio_matrix(registration: Registration) -> Built:
     return Built(
         "documents/portfolio_matrix.html",
         "Portfolio matrix",
-        "portfolio-matrix",
         {"pieces": pieces, "matrix": matrix, "rows": rows, "portfolio": spec.evidence.portfolio},
     )
 
@@ -313,7 +306,7 @@ def results_letter(result: Result) -> Built:
     if result.achieved:
         claim = CertificateClaim.objects.filter(result=result).first()
         context["claim"] = claim
-        title, stem = "End-point assessment results document", "results-letter"
+        title = "End-point assessment results document"
         template = "documents/results_document.html"
     else:
         state = reassessment_state(registration)
@@ -325,11 +318,6 @@ def results_letter(result: Result) -> Built:
                 "reassessment": state.spec.reassessment,
             }
         )
-        title, stem = "End-point assessment feedback and next steps", "results-letter"
+        title = "End-point assessment feedback and next steps"
         template = "documents/feedback_letter.html"
-    return Built(template, title, stem, context)
-
-
-def day(value: date | None) -> str:
-    """A day in words: 3 November 2026."""
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return Built(template, title, context)

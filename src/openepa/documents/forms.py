@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from openepa.registration.timing import long_date
 from openepa.web.forms import GovukDateField
 
 
@@ -30,7 +31,7 @@ class BatchForm(forms.Form):
         elif start and end and self.count is not None and self.count(start, end) == 0:
             self.add_error(
                 "released_from",
-                f"No results were released between {start:%-d %B %Y} and {end:%-d %B %Y}: "
+                f"No results were released between {long_date(start)} and {long_date(end)}: "
                 "choose dates that include a release",
             )
         return data

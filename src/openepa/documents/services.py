@@ -172,22 +172,23 @@ def batch_dir() -> Path:
     return folder
 
 
+def _released_between(epao_id: int, start: date, end: date) -> QuerySet[Result]:
+    """The results the EPAO released between ``start`` and ``end`` (inclusive), in order."""
+    return Result.objects.filter(
+        registration__epao_id=epao_id,
+        released_at__date__gte=start,
+        released_at__date__lte=end,
+    ).order_by("released_at", "pk")
+
+
 def batch_results(batch: DocumentBatch) -> QuerySet[Result]:
     """The results whose letters the batch holds: released in its dates, by its EPAO."""
-    return Result.objects.filter(
-        registration__epao_id=batch.epao_id,
-        released_at__date__gte=batch.released_from,
-        released_at__date__lte=batch.released_to,
-    ).order_by("released_at", "pk")
+    return _released_between(batch.epao_id, batch.released_from, batch.released_to)
 
 
 def results_released_between(user: User, start: date, end: date) -> int:
     """How many results the user's EPAO released between ``start`` and ``end`` (inclusive)."""
-    return Result.objects.filter(
-        registration__epao_id=user.epao_id,
-        released_at__date__gte=start,
-        released_at__date__lte=end,
-    ).count()
+    return _released_between(user.epao_id, start, end).count()
 
 
 @transaction.atomic

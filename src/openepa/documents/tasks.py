@@ -22,7 +22,7 @@ from django_tasks import task
 
 from openepa.documents.models import DocumentBatch
 from openepa.documents.services import batch_dir, batch_results, chunks, results_letter
-from openepa.results.models import Result
+from openepa.registration.timing import long_date
 
 Status = DocumentBatch.Status
 #: How many times a batch is tried before it is marked failed.
@@ -50,10 +50,12 @@ def _write_zip(batch: DocumentBatch, target: Path) -> int:
     count = 0
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for chunk in chunks(ids):
-            results = Result.objects.filter(pk__in=chunk).select_related(
-                "registration__apprentice", "registration__epao", "sitting"
+            results = (
+                batch_results(batch)
+                .filter(pk__in=chunk)
+                .select_related("registration__apprentice", "registration__epao", "sitting")
             )
-            for result in sorted(results, key=lambda r: ids.index(r.pk)):
+            for result in results:
                 uln = result.registration.apprentice.uln
                 name = f"results-letter-{uln}-sitting-{result.sitting.number}.pdf"
                 archive.writestr(name, results_letter(result))
@@ -110,8 +112,8 @@ def _tell(batch: DocumentBatch) -> None:
         "batch": batch,
         "count": batch.count,
         "what": (
-            f"The results letters of results released {batch.released_from:%-d %B %Y} to "
-            f"{batch.released_to:%-d %B %Y} are ready"
+            f"The results letters of results released {long_date(batch.released_from)} to "
+            f"{long_date(batch.released_to)} are ready"
         ),
         "detail": f"{batch.count} {letters} in one ZIP file.",
         "link": link("documents:batch_download", batch.pk),

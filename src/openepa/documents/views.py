@@ -17,6 +17,7 @@ from openepa.documents import services
 from openepa.documents.forms import BatchForm
 from openepa.documents.models import DocumentBatch
 from openepa.registration.models import Registration
+from openepa.registration.timing import long_date
 
 PAGE_SIZE = 25
 R = TypeVar("R", bound=HttpResponseBase)
@@ -86,8 +87,8 @@ def batches(request: HttpRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            f"The results letters of results released {batch.released_from:%-d %B %Y} to "
-            f"{batch.released_to:%-d %B %Y} are being prepared: you will get an email when "
+            f"The results letters of results released {long_date(batch.released_from)} to "
+            f"{long_date(batch.released_to)} are being prepared: you will get an email when "
             "they are ready.",
         )
         return redirect("documents:batches")

@@ -70,9 +70,8 @@ def registration_confirmed(registrations: Sequence[Registration]) -> None:
         assert person.organisation_id is not None
         by_org.setdefault(person.organisation_id, []).append(person)
     for registration in registrations:
-        apprentice_user = registration.apprentice.user if registration.apprentice.user_id else None
         users = [
-            apprentice_user,
+            registration.apprentice.user,
             *by_org.get(registration.provider_id, []),
             *by_org.get(registration.employer_id, []),
         ]
@@ -154,9 +153,8 @@ def gateway_confirmed(registration: Registration) -> None:
 
 def allocated(registration: Registration, record: AllocationRecord) -> None:
     """Tell the assessor and the IQA they were allocated, and the apprentice who assesses."""
-    apprentice_user = registration.apprentice.user if registration.apprentice.user_id else None
     notify(
-        users=[record.assessor, record.iqa, apprentice_user],
+        users=[record.assessor, record.iqa, registration.apprentice.user],
         kind="allocation",
         key=f"allocation:{record.pk}",
         registration=registration,
@@ -186,9 +184,8 @@ def plan_ready_to_sign(
     registration: Registration, plan: AssessmentPlan, recorded_by: User, *, changed: bool
 ) -> None:
     """Tell the apprentice and the assessor the plan is recorded (or changed) and to sign it."""
-    apprentice_user = registration.apprentice.user if registration.apprentice.user_id else None
     notify(
-        users=[apprentice_user, registration.assessor],
+        users=[registration.apprentice.user, registration.assessor],
         kind="plan_ready_to_sign",
         key=f"plan_ready:{plan.pk}:{plan.revision}",
         registration=registration,
@@ -242,8 +239,7 @@ def _ics(booking: Booking) -> Attachment:
 
 def _booking_people(booking: Booking) -> list[User | None]:
     registration = booking.registration
-    apprentice_user = registration.apprentice.user if registration.apprentice.user_id else None
-    return [apprentice_user, booking.assessor, *people_of(registration.provider_id)]
+    return [registration.apprentice.user, booking.assessor, *people_of(registration.provider_id)]
 
 
 def booking_made(booking: Booking) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from openepa.notifications.kinds import KINDS, REMINDER_KINDS
 
@@ -20,9 +19,3 @@ class ReminderSettingsForm(forms.Form):
             "invalid_choice": "Choose only reminders from the list",
         },
     )
-
-    def clean_reminders(self) -> list[str]:
-        chosen: list[str] = self.cleaned_data["reminders"]
-        if any(kind not in REMINDER_KINDS for kind in chosen):  # pragma: no cover
-            raise ValidationError("Choose only reminders from the list")
-        return chosen

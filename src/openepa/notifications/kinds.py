@@ -82,9 +82,3 @@ REMINDER_KINDS: tuple[str, ...] = tuple(kind.id for kind in KINDS.values() if ki
 
 ALWAYS_SENT: tuple[str, ...] = tuple(kind.id for kind in KINDS.values() if not kind.reminder)
 """Decisions, results and bookings: these always go."""
-
-
-def label_of(kind: str) -> str:
-    """The kind's label, or the id itself for a kind no longer known."""
-    known = KINDS.get(kind)
-    return known.label if known else kind

@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from openepa.accounts.models import Organisation, User
+from openepa.audit.services import record_event
 from openepa.notifications.kinds import KINDS, REMINDER_KINDS
 from openepa.notifications.models import (
     Notification,
@@ -244,6 +245,15 @@ def set_reminders(user: User, wanted: Iterable[str]) -> dict[str, tuple[bool, bo
         else:
             row.wants = want
             row.save(update_fields=["wants"])
+    if changes:
+        record_event(
+            actor=user,
+            epao=user.epao,
+            action="notifications.reminders_changed",
+            obj=user,
+            summary="Changed which reminders they get by email",
+            changes={KINDS[kind].label: values for kind, values in changes.items()},
+        )
     return changes
 
 

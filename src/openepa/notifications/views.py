@@ -19,8 +19,8 @@ from django.shortcuts import redirect, render
 from openepa.accounts.models import User
 from openepa.notifications import services
 from openepa.notifications.forms import ReminderSettingsForm
-from openepa.notifications.kinds import ALWAYS_SENT, KINDS, REMINDER_KINDS
-from openepa.notifications.models import Notification, NotificationAttachment
+from openepa.notifications.kinds import ALWAYS_SENT, KINDS
+from openepa.notifications.models import NotificationAttachment
 
 PAGE_SIZE = 25
 
@@ -98,7 +98,5 @@ def reminder_settings(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "always": [KINDS[kind].label for kind in ALWAYS_SENT],
-            "hints": {kind: KINDS[kind].hint for kind in REMINDER_KINDS},
-            "statuses": Notification.Status,
         },
     )
