@@ -25,7 +25,7 @@ from openepa.audit.services import record_event
 from openepa.gateway.services import rules_of, today
 from openepa.planning.models import Booking
 from openepa.registration.models import Registration
-from openepa.results.models import EpaoPolicy
+from openepa.results.policy import policy_of
 from openepa.rules.grading import (
     GradeRequest,
     GradeResult,
@@ -434,6 +434,15 @@ def _lock(record_pk: int, user: User) -> AssessmentRecord:
     return record
 
 
+def changed_since(record: AssessmentRecord, again: str) -> str:
+    """The refusal when the record was saved since the person's page showed it."""
+    who = record.updated_by.full_name if record.updated_by else "someone else"
+    return (
+        f"The record changed since you opened it ({who} saved it at "
+        f"{timezone.localtime(record.updated_at):%H:%M}): check it and {again} again."
+    )
+
+
 def _require_draft_for(record: AssessmentRecord, user: User) -> None:
     if record.assessor_id != user.pk or record.registration.assessor_id != user.pk:
         raise RecordRefused("Only the allocated assessor can change this record.")
@@ -635,7 +644,7 @@ def record_data(record: AssessmentRecord, spec: Specification) -> RecordData:
 
 
 def _policy(epao_id: int) -> SamplingPolicy:
-    policy, _ = EpaoPolicy.objects.get_or_create(epao_id=epao_id)
+    policy = policy_of(epao_id)
     return SamplingPolicy(
         first_decisions=policy.sample_first_decisions,
         all_fails=policy.sample_all_fails,
@@ -654,14 +663,7 @@ def submit_record(record_pk: int, user: User, revision: int) -> AssessmentRecord
     record = _lock(record_pk, user)
     _require_draft_for(record, user)
     if record.revision != revision:
-        by, at = (
-            (record.updated_by.full_name if record.updated_by else "someone"),
-            record.updated_at,
-        )
-        raise RecordRefused(
-            f"The record changed since you opened it ({by} saved it at "
-            f"{timezone.localtime(at):%H:%M}): check it and submit again."
-        )
+        raise RecordRefused(changed_since(record, "submit"))
     spec, _ = rules_of(record.registration)
     problems = submission_problems(spec, record_data(record, spec))
     if problems:
@@ -800,10 +802,10 @@ def amend_record(
 # --- release readiness ------------------------------------------------------------------
 
 
-def last_assessment_on(sitting: Sitting) -> date | None:
-    """The latest date on which a method of the sitting was assessed."""
+def latest_assessment_day(records: Iterable[AssessmentRecord]) -> date | None:
+    """The latest date on which one of ``records`` was assessed (occasions included)."""
     days: list[date] = []
-    for record in sitting.records.all():
+    for record in records:
         if record.assessed_on:
             days.append(record.assessed_on)
         for occasion in record.occasions or []:
@@ -812,22 +814,48 @@ def last_assessment_on(sitting: Sitting) -> date | None:
     return max(days) if days else None
 
 
-def sitting_ready_for_release(registration: Registration, sitting: Sitting) -> list[str]:
-    """What stops the sitting's result from being released; empty when it can be."""
-    spec, _ = rules_of(registration)
-    if hasattr(sitting, "result"):
-        return ["The result of this sitting has already been released."]
-    records = {r.method_id: r for r in sitting.records.all()}
+def last_assessment_on(sitting: Sitting) -> date | None:
+    """The latest date on which a method of the sitting was assessed."""
+    return latest_assessment_day(sitting.records.all())
+
+
+def method_problems(
+    spec: Specification, sitting: Sitting, records: Iterable[AssessmentRecord]
+) -> list[str]:
+    """Each method of the sitting not yet submitted, or held for IQA (``records``: its own)."""
+    names = {m.id: m.name for m in spec.methods}
+    by_method = {r.method_id: r for r in records}
     problems: list[str] = []
     for method_id in sitting.methods:
-        method = method_of(spec, method_id)
-        record = records.get(method_id)
+        record = by_method.get(method_id)
+        name = names.get(method_id, method_id)
         if record is None or not record.submitted:
-            problems.append(f"The {method.name} has not been assessed and submitted yet.")
+            problems.append(f"The {name} has not been assessed and submitted yet.")
         elif record.iqa_status == AssessmentRecord.Iqa.HELD:
-            problems.append(f"The {method.name} decision is held for IQA.")
-    if not problems:
-        overall = grade_sitting(registration, sitting).overall
-        if overall.grade == "incomplete":
-            problems.append(f"The EPA grade is incomplete: {overall.reason}.")
+            problems.append(f"The {name} decision is held for IQA.")
     return problems
+
+
+def release_check(
+    registration: Registration, sitting: Sitting
+) -> tuple[list[str], GradeResult | None]:
+    """What stops the sitting's result from being released, and the engine's grades.
+
+    The grades are given (the engine runs once) when every method is submitted and cleared;
+    the problems are empty when the result can be released.
+    """
+    spec, _ = rules_of(registration)
+    if hasattr(sitting, "result"):
+        return ["The result of this sitting has already been released."], None
+    problems = method_problems(spec, sitting, sitting.records.all())
+    if problems:
+        return problems, None
+    graded = grade_sitting(registration, sitting)
+    if graded.overall.grade == "incomplete":
+        return [f"The EPA grade is incomplete: {graded.overall.reason}."], graded
+    return [], graded
+
+
+def sitting_ready_for_release(registration: Registration, sitting: Sitting) -> list[str]:
+    """What stops the sitting's result from being released; empty when it can be."""
+    return release_check(registration, sitting)[0]

@@ -20,13 +20,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from openepa.access import registrations_for
-from openepa.accounts.models import Organisation, User
+from openepa.accounts.models import User
 from openepa.audit.services import record_event
 from openepa.claims.models import CertificateClaim, ClaimChange
 from openepa.gateway.services import today
 from openepa.notifications import events as notifications
 from openepa.registration.models import Apprentice
-from openepa.results.models import Appeal, EpaoPolicy, Result
+from openepa.results.models import Appeal, Result
+from openepa.results.policy import policy_of
+from openepa.results.reassessment import released_on
 from openepa.rules.claims import (
     EDITABLE,
     GRADE_WORDS,
@@ -79,23 +81,11 @@ class RecordChanged(ClaimRefused):
     """Someone else changed the claim while this person was working on it."""
 
 
-def policy_for(epao: Organisation | int) -> EpaoPolicy:
-    """The EPAO's policy (appeal period, claiming the top grade at once), created if missing."""
-    epao_id = epao if isinstance(epao, int) else epao.pk
-    policy, _ = EpaoPolicy.objects.get_or_create(epao_id=epao_id)
-    return policy
-
-
 def claims_for(user: User) -> QuerySet[CertificateClaim]:
     """The claims of the registrations ``user`` may see."""
     return CertificateClaim.objects.filter(
         epao_id=user.epao_id, registration__in=registrations_for(user)
     )
-
-
-def released_on(result: Result) -> date:
-    """The day (in the EPAO's time zone) the result was released."""
-    return timezone.localdate(result.released_at)
 
 
 # --- drafting ---------------------------------------------------------------------------
@@ -230,7 +220,7 @@ def claim_data(claim: CertificateClaim) -> ClaimData:
 
 def problems_of(claim: CertificateClaim) -> list[str]:
     """Everything that stops the claim being marked ready today."""
-    policy = policy_for(claim.epao_id)
+    policy = policy_of(claim.epao_id)
     open_appeal = Appeal.objects.filter(result_id=claim.result_id, status__in=Appeal.OPEN).exists()
     return claim_problems(
         claim_data(claim),

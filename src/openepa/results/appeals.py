@@ -28,9 +28,11 @@ from openepa.gateway.services import today
 from openepa.notifications import events as notifications
 from openepa.planning.services import candidates_for
 from openepa.registration.models import Registration
-from openepa.results.models import Appeal, EpaoPolicy, Result
+from openepa.results.models import Appeal, Result
+from openepa.results.policy import policy_of
 from openepa.results.reassessment import recalculate_result, released_on
 from openepa.rules import reassessment as rules
+from openepa.rules.dates import long_date
 
 PARTIES = ("apprentice", "employer", "provider")
 REVIEWER_ROLES = (User.Role.ASSESSOR, User.Role.IQA)
@@ -44,12 +46,6 @@ class AppealRefused(Exception):  # noqa: N818 (a refusal with a message for the 
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def policy_of(epao_id: int) -> EpaoPolicy:
-    """The EPAO's policy, created with the defaults on first use."""
-    policy, _ = EpaoPolicy.objects.get_or_create(epao_id=epao_id)
-    return policy
 
 
 def latest_result(registration: Registration) -> Result | None:
@@ -87,10 +83,6 @@ def appeals_to_review(user: User) -> QuerySet[Appeal]:
         .select_related("registration__apprentice", "result", "lodged_by")
         .order_by("decided_at", "-lodged_at", "-id")
     )
-
-
-def _day(value: date) -> str:
-    return rules.day(value)
 
 
 def _changed(appeal: Appeal) -> str:
@@ -164,7 +156,7 @@ def lodge_appeal(
         raise AppealRefused(
             f"An appeal against this result is already open: lodged by "
             f"{open_appeal.lodged_by.full_name} on "
-            f"{_day(timezone.localdate(open_appeal.lodged_at))}. It covers every party."
+            f"{long_date(timezone.localdate(open_appeal.lodged_at))}. It covers every party."
         )
     appeal = Appeal.objects.create(
         registration=registration,

@@ -20,7 +20,12 @@ from django.utils import timezone
 from openepa.access import registrations_for
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, RecordChange
-from openepa.assessment.services import JudgementKey, RecordRefused, amend_record
+from openepa.assessment.services import (
+    JudgementKey,
+    RecordRefused,
+    amend_record,
+    changed_since,
+)
 from openepa.audit.services import record_event
 
 Held = AssessmentRecord.Iqa.HELD
@@ -110,11 +115,7 @@ def _lock_for_decision(record_pk: int, user: User, revision: int) -> AssessmentR
     if refusal:
         raise RecordRefused(refusal)
     if record.revision != revision:
-        who = record.updated_by.full_name if record.updated_by else "someone else"
-        raise RecordRefused(
-            f"The record changed since you opened it ({who} saved it at "
-            f"{timezone.localtime(record.updated_at):%H:%M}): check it and decide again."
-        )
+        raise RecordRefused(changed_since(record, "decide"))
     return record
 
 

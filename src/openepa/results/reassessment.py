@@ -32,6 +32,7 @@ from openepa.registration.models import Registration
 from openepa.results.models import Result, ResultChange
 from openepa.results.release import methods_snapshot
 from openepa.rules import reassessment as rules
+from openepa.rules.dates import long_date
 from openepa.rules.model import Specification
 
 KIND_LABELS = {"resit": "resit", "retake": "retake"}
@@ -284,7 +285,7 @@ def record_reassessment(
         summary=(
             f"{kind.capitalize()} of {what} recorded for {registration.apprentice.full_name} "
             f"(sitting {sitting.number}), agreed by {sitting.employer_contact} on "
-            f"{rules.day(agreement.employer_agreed_on or state.on)}"
+            f"{long_date(agreement.employer_agreed_on or state.on)}"
         ),
         changes={
             "sitting": (state.sitting.number, sitting.number),
@@ -398,7 +399,7 @@ def gateway_note(registration: Registration) -> str | None:
         return None
     return (
         f"{registration.apprentice.full_name} is retaking the EPA after further learning "
-        f"(recorded on {rules.day(timezone.localdate(sitting.created_at))}): the reopened "
+        f"(recorded on {long_date(timezone.localdate(sitting.created_at))}): the reopened "
         "components need to be submitted or signed again and reviewed, and the EPAO then "
         "confirms the gateway again before the retake is assessed."
     )

@@ -30,9 +30,10 @@ from openepa.assessment.services import (
     RecordRefused,
     current_sitting,
     grade_request,
-    grade_sitting,
     last_assessment_on,
-    sitting_ready_for_release,
+    latest_assessment_day,
+    method_problems,
+    release_check,
 )
 from openepa.audit.services import record_event
 from openepa.gateway import services as gateway
@@ -158,10 +159,9 @@ def release_result(
             f"A new sitting ({sitting.get_kind_display().lower()}, sitting {sitting.number}) "
             "was opened since you loaded the page: check it and release again."
         )
-    problems = sitting_ready_for_release(registration, sitting)
-    if problems:
+    problems, graded = release_check(registration, sitting)
+    if problems or graded is None:
         raise ReleaseRefused("The result cannot be released yet.", problems)
-    graded = grade_sitting(registration, sitting)
     overall = graded.overall
     if overall.grade != expected_grade:
         raise ReleaseRefused(
@@ -329,7 +329,7 @@ def queue_rows(sittings: list[Sitting]) -> list[QueueRow]:
         spec, _ = gateway.rules_of(registration)
         own = by_registration.get(registration.pk, [])
         mine = [r for r in own if r.sitting_id == sitting.pk]
-        problems = _problems(spec, sitting, mine)
+        problems = method_problems(spec, sitting, mine)
         grade_label = ""
         if not problems:
             graded = grade(spec, grade_request(registration, sitting, records=own))
@@ -339,7 +339,7 @@ def queue_rows(sittings: list[Sitting]) -> list[QueueRow]:
                 grade_label = ""
         held = any(r.iqa_status == AssessmentRecord.Iqa.HELD and r.submitted for r in mine)
         state = READY if not problems else HELD if held else WAITING
-        last_on = _last_on(mine)
+        last_on = latest_assessment_day(mine)
         rows.append(
             QueueRow(
                 sitting=sitting,
@@ -352,31 +352,6 @@ def queue_rows(sittings: list[Sitting]) -> list[QueueRow]:
             )
         )
     return rows
-
-
-def _last_on(records: list[AssessmentRecord]) -> date | None:
-    days: list[date] = []
-    for record in records:
-        if record.assessed_on:
-            days.append(record.assessed_on)
-        for occasion in record.occasions or []:
-            if occasion.get("on"):
-                days.append(date.fromisoformat(occasion["on"]))
-    return max(days) if days else None
-
-
-def _problems(spec: Specification, sitting: Sitting, records: list[AssessmentRecord]) -> list[str]:
-    names = {m.id: m.name for m in spec.methods}
-    by_method = {r.method_id: r for r in records}
-    problems = []
-    for method_id in sitting.methods:
-        record = by_method.get(method_id)
-        name = names.get(method_id, method_id)
-        if record is None or not record.submitted:
-            problems.append(f"The {name} has not been assessed and submitted yet.")
-        elif record.iqa_status == AssessmentRecord.Iqa.HELD:
-            problems.append(f"The {name} decision is held for IQA.")
-    return problems
 
 
 # --- what a registration's result page shows -----------------------------------------------
@@ -414,9 +389,9 @@ def result_state(registration: Registration, *, with_engine: bool) -> ResultStat
     if sitting is None:
         problems = ["No assessment has been recorded yet."]
     elif result is None:
-        problems = sitting_ready_for_release(registration, sitting)
-        if with_engine and not problems:
-            graded = grade_sitting(registration, sitting)
+        problems, graded = release_check(registration, sitting)
+        if not with_engine or problems:
+            graded = None
     if result is not None:
         the_deadline = deadline(
             spec, result.last_assessment_on, timezone.localdate(result.released_at)

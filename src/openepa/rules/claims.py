@@ -20,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from openepa.rules.dates import long_date
 from openepa.rules.identifiers import uln_problem
+from openepa.rules.reassessment import appeal_period_ends
 
 SERVICE = "the apprenticeship assessment service"
 
@@ -57,11 +59,6 @@ ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
 # The statuses in which the claim's details may still be changed: before it is sent, and when
 # the certificate came back and the address must be corrected.
 EDITABLE = ("draft", "ready", "returned")
-
-
-def long_date(value: date) -> str:
-    """A date as people write it: 23 December 2026."""
-    return f"{value.day} {value:%B %Y}"
 
 
 _POSTCODE = re.compile(
@@ -132,7 +129,7 @@ def appeal_period_problem(
     """
     if top_grade_immediately and grade == TOP_GRADE:
         return None
-    ends_on = released_on + timedelta(days=appeal_period_days)
+    ends_on = appeal_period_ends(released_on, appeal_period_days)
     if today > ends_on:
         return None
     message = (

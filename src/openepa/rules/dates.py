@@ -16,6 +16,11 @@ import holidays
 UNITS = ("hours", "days", "working_days", "weeks", "months")
 
 
+def long_date(day: date) -> str:
+    """A date as people read it in a message: 6 January 2025."""
+    return f"{day.day} {day:%B %Y}"
+
+
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
     """England's bank holidays in one year."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from openepa.rules.dates import describe, shift
+from openepa.rules.dates import describe, long_date, shift
 from openepa.rules.model import Period, Source, Specification
 
 KINDS = ("resit", "retake")
@@ -23,11 +23,6 @@ ANCHORS = {
 # Gateway evidence that further learning does not change: a qualification already achieved,
 # and the project proposal, which is decided on its own page and reopened only if asked.
 KEPT_AT_GATEWAY = ("english_maths", "project_proposal")
-
-
-def day(value: date) -> str:
-    """A date as people read it: "10 January 2027"."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def quoted(source: Source | None) -> str:
@@ -56,8 +51,8 @@ class Deadline:
         if self.ends_on is None:
             return f"Within {self.length} of {anchor} (not yet known)."
         return (
-            f"By {day(self.ends_on)}: within {self.length} of {anchor} "
-            f"on {day(self.anchor_on) if self.anchor_on else ''}."
+            f"By {long_date(self.ends_on)}: within {self.length} of {anchor} "
+            f"on {long_date(self.anchor_on) if self.anchor_on else ''}."
         )
 
 
@@ -104,8 +99,8 @@ def past_time_limit(kind: str, deadline: Deadline | None, on: date) -> str | Non
     if deadline is None or deadline.ends_on is None or on <= deadline.ends_on:
         return None
     return (
-        f"A {kind} is refused: {day(on)} is past the {deadline.length} limit (ended on "
-        f"{day(deadline.ends_on)}): the whole EPA must be taken again"
+        f"A {kind} is refused: {long_date(on)} is past the {deadline.length} limit (ended on "
+        f"{long_date(deadline.ends_on)}): the whole EPA must be taken again"
         f"{quoted(deadline.source)}. Record the whole EPA again instead."
     )
 
@@ -118,7 +113,7 @@ def whole_epa_not_due(deadline: Deadline | None, on: date) -> str | None:
             "passed, and this specification sets no such limit: take the failed methods again."
         )
     if deadline.ends_on is None or on <= deadline.ends_on:
-        ends = f" (it ends on {day(deadline.ends_on)})" if deadline.ends_on else ""
+        ends = f" (it ends on {long_date(deadline.ends_on)})" if deadline.ends_on else ""
         return (
             f"The {deadline.length} limit has not passed{ends}: only the failed methods are "
             "taken again, so record a resit or retake of those."
@@ -134,11 +129,11 @@ def improving_a_pass(
     if rule is not None and rule.value:
         quote = f" ({rule.source.quote})" if rule.source.quote else f" ({rule.source.place})"
         return (
-            f"A {kind} is refused: {name} passed with {label} on {day(released_on)}; "
+            f"A {kind} is refused: {name} passed with {label} on {long_date(released_on)}; "
             f"{spec.epao.name} does not offer resits or retakes to improve a pass{quote}"
         )
     return (
-        f"A {kind} is refused: {name} passed with {label} on {day(released_on)}; only failed "
+        f"A {kind} is refused: {name} passed with {label} on {long_date(released_on)}; only failed "
         "methods are ever taken again, so there is nothing to resit or retake."
     )
 
@@ -181,7 +176,7 @@ def employer_agreement_problems(
         problems["employer_agreed_on"] = "Enter the date the employer agreed."
     elif agreed_on > on:
         problems["employer_agreed_on"] = (
-            f"The date the employer agreed cannot be in the future (today is {day(on)})."
+            f"The date the employer agreed cannot be in the future (today is {long_date(on)})."
         )
     return problems
 
@@ -246,6 +241,6 @@ def appeal_late(released_on: date, days: int, on: date) -> str | None:
     if on <= ends:
         return None
     return (
-        f"The appeal period of {days} days ended on {day(ends)}: the result was released on "
-        f"{day(released_on)}, and appeals are accepted within {days} days of the release."
+        f"The appeal period of {days} days ended on {long_date(ends)}: the result was released on "
+        f"{long_date(released_on)}, and appeals are accepted within {days} days of the release."
     )

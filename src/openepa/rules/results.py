@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from openepa.rules.dates import describe, shift
+from openepa.rules.dates import describe, long_date, shift
 from openepa.rules.model import Amount, Specification, TimeRule
 
 RESULT_EVENT = "result"
@@ -50,10 +50,6 @@ def results_due(spec: Specification, last_assessment_on: date) -> tuple[date, st
     return due, f"{words} ({spec.epao.name}, {source})"
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def deadline_words(due_on: date | None, today: date, released_on: date | None = None) -> str:
     """How the results deadline stands, as the release queue and result page show it.
 
@@ -65,11 +61,11 @@ def deadline_words(due_on: date | None, today: date, released_on: date | None = 
         return NO_DEADLINE
     if released_on is not None:
         if released_on > due_on:
-            return f"breached: due on {_day(due_on)}, released on {_day(released_on)}"
-        return f"released on time: due on {_day(due_on)}"
+            return f"breached: due on {long_date(due_on)}, released on {long_date(released_on)}"
+        return f"released on time: due on {long_date(due_on)}"
     if today > due_on:
-        return f"breached: due on {_day(due_on)}"
-    return f"due on {_day(due_on)}"
+        return f"breached: due on {long_date(due_on)}"
+    return f"due on {long_date(due_on)}"
 
 
 def deadline_breached(due_on: date | None, today: date, released_on: date | None = None) -> bool:

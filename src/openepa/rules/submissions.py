@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from openepa.rules.dates import describe, shift
+from openepa.rules.dates import describe, long_date, shift
 from openepa.rules.model import Count, Period, Source
 
 
@@ -37,10 +37,6 @@ def source_sentence(source: Source) -> str:
     if source.quote:
         return f"The specification says: “{source.quote.strip()}” ({source.place.strip()})."
     return f"See the specification: {source.place.strip()}."
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B %Y}"
 
 
 def rework_deadline(rework: Period, released_on: date) -> date:
@@ -64,7 +60,7 @@ def report_refusal(
     """
     if outcome is None:
         return None
-    released = _day(outcome.released_on)
+    released = long_date(outcome.released_on)
     if outcome.grade != "fail":
         return (
             f"This method was passed in the result released on {released}: no further {what} "
@@ -83,7 +79,7 @@ def report_refusal(
         return None
     period = describe(rework.amount.unit, rework.amount.value)
     return (
-        f"The reworked report had to be uploaded by {_day(deadline)}, {period} after the fail "
+        f"The reworked report had to be uploaded by {long_date(deadline)}, {period} after the fail "
         f"result released on {released}. {source_sentence(rework.source)} Ask the EPAO about "
         "a retake of the project."
     )
