@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -222,3 +224,25 @@ def test_only_training_providers_may_upload(
     client = login(request.getfixturevalue(role_user))
     assert client.get(URL).status_code == 403
     assert client.get("/apprentices/upload/template.csv").status_code == 403
+
+
+def test_the_confirmations_of_an_upload_are_sent_by_a_task_after_it_is_saved(
+    login: Callable[[User], Client],
+    bob: User,
+    specs: object,
+    employer: object,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client = login(bob)
+    text = csv_file(*(csv_row(uln=make_uln(n), given_names=f"Learner{n}") for n in (1, 2, 3)))
+    with django_capture_on_commit_callbacks() as after_commit:
+        upload(client, text)
+    assert not mail.outbox  # nothing is emailed inside the upload's request
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in after_commit:
+            callback()
+    subjects = sorted({m.subject for m in mail.outbox})
+    assert subjects == [
+        f"Learner{n} Taylor is registered for end-point assessment" for n in (1, 2, 3)
+    ]
+    assert {m.to[0] for m in mail.outbox} == {bob.email}

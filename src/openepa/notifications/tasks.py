@@ -79,3 +79,31 @@ def send_notification(notification_id: int) -> str:
         else:  # a backend that cannot wait (the one tests use) tries again at once
             send_notification.enqueue(notification_id)
     return notification.status
+
+
+#: How many registrations one batch of confirmations reads at a time.
+CONFIRM_BATCH = 200
+
+
+@task()
+def confirm_registrations(registration_ids: list[int]) -> int:
+    """Tell the parties of each new registration, a batch at a time; safe to run twice.
+
+    A CSV upload registers up to a thousand apprentices in one request; their emails are
+    prepared here, after the upload has been saved, rather than inside it. A registration
+    already confirmed is not confirmed again (the notification's key).
+    """
+    from openepa.notifications.events import registration_confirmed
+    from openepa.registration.models import Registration
+
+    for start in range(0, len(registration_ids), CONFIRM_BATCH):
+        chunk = registration_ids[start : start + CONFIRM_BATCH]
+        with transaction.atomic():
+            registration_confirmed(
+                list(
+                    Registration.objects.filter(pk__in=chunk)
+                    .select_related("apprentice__user", "specification", "provider", "employer")
+                    .order_by("pk")
+                )
+            )
+    return len(registration_ids)

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import record_event
-from openepa.notifications import events as notifications
+from openepa.notifications.tasks import confirm_registrations
 from openepa.registration.models import Apprentice, Registration
 from openepa.registration.timing import EarliestGateway, LeadTime, earliest_gateway, lead_time
 from openepa.specifications.models import SpecificationRecord
@@ -365,7 +365,8 @@ def _create(
             changes={name: (None, getattr(registration, name)) for name in REGISTERED_FIELDS},
         )
     _create_gateway_components(registrations, user)
-    notifications.registration_confirmed(registrations)
+    ids = [registration.pk for registration in registrations]
+    transaction.on_commit(lambda: confirm_registrations.enqueue(ids))
     return registrations
 
 
