@@ -373,7 +373,10 @@ def release(trip: Journey, label: str) -> dict[str, str]:
 
 def claim_top_grade_immediately(trip: Journey) -> None:
     """Alice lets a distinction be claimed without waiting for the appeal period."""
-    page = nav(trip, ALICE, "Quality settings", "Quality settings")
+    page = nav(trip, ALICE, "Settings", "Settings")
+    page.get_by_role("link", name="Quality settings", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quality settings")
+    trip.check(page, ALICE)
     page.get_by_role(
         "group", name=re.compile("^Claim certificates for a distinction without waiting")
     ).get_by_label("Yes", exact=True).check()

@@ -125,7 +125,9 @@ def register(trip: Journey, learner: Learner, specs: dict[str, Any]) -> None:
 def invite(trip: Journey, learner: Learner, outbox: list[Any]) -> None:
     """Alice invites the apprentice by email; they open the link and choose a password."""
     page = trip.as_person(ALICE)
-    page.get_by_role("link", name="People").click()
+    page.get_by_role("navigation").get_by_role("link", name="Settings", exact=True).click()
+    trip.check(page, ALICE)
+    page.get_by_role("link", name="People", exact=True).click()
     page.get_by_role("link", name="Invite someone").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Invite someone")
     trip.check(page, ALICE)

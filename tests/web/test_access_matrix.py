@@ -63,6 +63,7 @@ def provider_only(**overrides: int) -> dict[str, int]:
 
 EXPECTED: dict[str, dict[str, int]] = {
     "home": _row(200, pat=302),
+    "settings": admin_only(),
     "accounts:organisations": admin_only(),
     "accounts:add_organisation": admin_only(),
     "accounts:people": admin_only(),

@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openepa.access import registrations_for
+from openepa.access import registrations_for, role_required
 from openepa.accounts.models import User
 from openepa.gateway.services import awaiting_review
 
@@ -56,3 +56,28 @@ def to_do(user: User) -> dict[str, int]:
             registration__epao_id=user.epao_id, status__in=Appeal.OPEN
         ).count()
     return counts
+
+
+#: The EPAO admin's settings pages: (link, URL name, what it is for).
+SETTINGS = [
+    ("Assessors", "planning:assessors", "Profiles, approvals, availability and relationships."),
+    ("Organisations", "accounts:organisations", "Training providers and employers."),
+    ("People", "accounts:people", "Everyone who signs in, and invitations."),
+    (
+        "Quality settings",
+        "results:policy",
+        "IQA sampling, the appeal period and when certificate claims are ready.",
+    ),
+    ("Interview questions", "submissions:questions", "The project interview question banks."),
+    (
+        "Results letters in bulk",
+        "documents:batches",
+        "Every results letter of a period as one ZIP file.",
+    ),
+]
+
+
+@role_required(User.Role.EPAO_ADMIN)
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """The EPAO admin's settings: people, organisations, assessors and policies."""
+    return render(request, "web/settings.html", {"settings": SETTINGS})
