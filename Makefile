@@ -60,11 +60,13 @@ run: setup
 	$(DEV_ENV) $(BIN)/openepa manage runserver 127.0.0.1:8000 & \
 	wait
 
-## lint: ruff and mypy
+## lint: ruff, mypy and import-linter (the layers, no import cycle, no private name imported;
+## its contracts are in pyproject.toml and tests/architecture/contracts.py)
 lint: setup-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(DEV_ENV) $(BIN)/mypy
+	PYTHONPATH=. $(BIN)/lint-imports --no-logo
 
 check-specs: setup
 	$(BIN)/openepa specs check

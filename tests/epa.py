@@ -8,15 +8,16 @@ turns IQA sampling off so a test decides what is sampled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, time
 from typing import Any
 
-from openepa.accounts.models import Organisation, User
+from openepa.accounts.models import EpaoPolicy, Organisation, User
 from openepa.assessment.models import AssessmentRecord
 from openepa.assessment.services import Edit, open_record, save_draft, submit_record
+from openepa.kernel import clock
 from openepa.registration.models import Registration
-from openepa.results.models import EpaoPolicy
 from openepa.rules.recording import method_of
 from openepa.specifications.services import rules_for
 
@@ -114,6 +115,24 @@ def interview_for(registration: Registration, method_id: str) -> list[dict[str, 
     ]
 
 
+@contextmanager
+def recording_on(day: date) -> Iterator[None]:
+    """The assessor records on the day of the assessment, when the test's clock is earlier.
+
+    Tests freeze the one clock on the day their scenario is about (a release, an appeal);
+    a record is kept no earlier than the assessment it records.
+    """
+    frozen = clock.today
+    if frozen() >= day:
+        yield
+        return
+    clock.today = lambda: day  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        clock.today = frozen  # type: ignore[method-assign]
+
+
 def record_method(
     registration: Registration,
     method_id: str,
@@ -126,21 +145,23 @@ def record_method(
     **fields: Any,
 ) -> AssessmentRecord:
     """Keep a complete record of one method as the assessor, and submit it by default."""
-    record = open_record(registration, method_id, assessor)
-    interview = interview_for(registration, method_id)
-    if interview and not record.interview:
-        record.interview = interview
-        record.save(update_fields=["interview"])
-    save_draft(
-        record.pk,
-        assessor,
-        record_fields(registration, method_id, **fields),
-        judgements_for(
-            registration, method_id, not_met=not_met, distinctions=distinctions, skip=skip
-        ),
-    )
-    if submit:
-        record.refresh_from_db()
-        record = submit_record(record.pk, assessor, record.revision)
+    assessed_on = fields.get("assessed_on") or ASSESSED_ON
+    with recording_on(assessed_on):
+        record = open_record(registration, method_id, assessor)
+        interview = interview_for(registration, method_id)
+        if interview and not record.interview:
+            record.interview = interview
+            record.save(update_fields=["interview"])
+        save_draft(
+            record.pk,
+            assessor,
+            record_fields(registration, method_id, **fields),
+            judgements_for(
+                registration, method_id, not_met=not_met, distinctions=distinctions, skip=skip
+            ),
+        )
+        if submit:
+            record.refresh_from_db()
+            record = submit_record(record.pk, assessor, record.revision)
     record.refresh_from_db()
     return record

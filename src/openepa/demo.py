@@ -16,11 +16,11 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import components_from_spec
+from openepa.kernel import clock
 from openepa.planning.models import AssessorProfile
 from openepa.registration.models import Apprentice, Registration
 from openepa.rules.dates import add_months, shift
@@ -392,7 +392,7 @@ def _demo_apprentice(
         email=user.email,
         user=user,
     )
-    today = timezone.localdate()
+    today = clock.today()
     registration = Registration.objects.create(
         epao=epao,
         apprentice=apprentice,
@@ -470,7 +470,7 @@ def _create_batch(
     rng: random.Random,
 ) -> None:
     """Create one batch of apprentices, registrations and gateway components."""
-    today = timezone.localdate()
+    today = clock.today()
     creator = User.objects.filter(epao=epao, role=User.Role.PROVIDER).first()
     assert creator is not None
     apprentices = [
@@ -553,7 +553,7 @@ def _create_batch(
     Registration.objects.bulk_create(registrations, batch_size=BATCH)
     saved = Registration.objects.filter(apprentice__in=stored).select_related("specification")
     components: list[GatewayComponent] = []
-    now = timezone.now()
+    now = clock.now()
     for registration in saved:
         for component in _components(registration, registration.specification):
             if registration.status == Registration.Status.GATEWAY_ACCEPTED:

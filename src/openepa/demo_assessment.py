@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db import transaction
 
-from openepa.accounts.models import Organisation, User
+from openepa.accounts.models import EpaoPolicy, Organisation, User
 from openepa.assessment.models import AssessmentRecord
 from openepa.assessment.services import (
     Edit,
@@ -24,12 +24,11 @@ from openepa.assessment.services import (
     save_draft,
     submit_record,
 )
-from openepa.gateway.services import today
+from openepa.kernel import clock
 from openepa.planning.services import current_specifications
 from openepa.registration.models import Registration
 from openepa.results.appeals import lodge_appeal
 from openepa.results.iqa import uphold
-from openepa.results.models import EpaoPolicy
 from openepa.results.release import release_result
 from openepa.rules.model import Specification
 from openepa.rules.recording import method_of
@@ -181,7 +180,7 @@ def add_assessment_examples(epao: Organisation) -> None:
     by_spec: dict[str, list[Registration]] = {}
     for registration in candidates:
         by_spec.setdefault(registration.specification.spec_id, []).append(registration)
-    on = today() - timedelta(days=3)
+    on = clock.today() - timedelta(days=3)
     plans = [
         ("st0071-highfield", "released"),
         ("st0072-activeiq", "held"),

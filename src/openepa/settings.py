@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "openepa.files",
     "openepa.audit",
     "openepa.registration",
+    "openepa.people",
     "openepa.gateway",
     "openepa.planning",
     "openepa.assessment",
@@ -120,7 +121,7 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "openepa.accounts.services.sign_in_username"
+AXES_USERNAME_CALLABLE = "openepa.people.services.sign_in_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

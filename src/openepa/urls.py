@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from openepa.accounts.urls import auth_urlpatterns
+from openepa.people.urls import auth_urlpatterns
 
 urlpatterns = [
     path("", include("openepa.web.urls")),
     *auth_urlpatterns,
-    path("", include("openepa.accounts.urls")),
+    path("", include("openepa.people.urls")),
     path("apprentices/", include("openepa.registration.urls")),
     path("gateway/", include("openepa.gateway.urls")),
     path("files/", include("openepa.files.urls")),

@@ -28,7 +28,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from openepa.accounts.models import User
-from openepa.claims import services as claim_services
+from openepa.kernel import clock as app_clock
 from openepa.registration.models import Registration
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Specification
@@ -107,7 +107,7 @@ class Clock:
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The clock the certificate claims read (the live server runs in this process)."""
     moved = Clock()
-    monkeypatch.setattr(claim_services, "today", moved.today)
+    monkeypatch.setattr(app_clock, "today", moved.today)
     return moved
 
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from openepa.gateway import services as gateway_services
+from openepa.kernel import clock
 from openepa.rules.gateway_rules import count_words
 from tests.browser.journey import (
     PROPOSAL,
@@ -72,7 +72,7 @@ GATEWAY_DAY = "15 May 2026"
 @pytest.fixture
 def gateway_day(monkeypatch: pytest.MonkeyPatch) -> date:
     """The gateway's clock (read by the live server, in this process) says 15 May 2026."""
-    monkeypatch.setattr(gateway_services, "today", lambda: GATEWAY_DATE)
+    monkeypatch.setattr(clock, "today", lambda: GATEWAY_DATE)
     return GATEWAY_DATE
 
 

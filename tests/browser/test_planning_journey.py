@@ -25,8 +25,7 @@ import pytest
 from playwright.sync_api import expect
 
 from openepa.accounts.models import Organisation, User
-from openepa.gateway import services as gateway_services
-from openepa.planning import plans, timeline
+from openepa.kernel import clock
 from openepa.planning.models import Booking
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
@@ -49,9 +48,8 @@ HIGHFIELD_WINDOW_END = date(2026, 11, 3)
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every clock the live server reads (in this process) says 3 August 2026."""
-    for module in (plans, timeline, gateway_services):
-        monkeypatch.setattr(module, "today", lambda: TODAY)
+    """The clock the live server reads (in this process) says 3 August 2026."""
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -56,6 +56,6 @@ def on_day(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
     """Set the day the services take as today."""
 
     def set_day(day: date) -> None:
-        monkeypatch.setattr("openepa.claims.services.today", lambda: day)
+        monkeypatch.setattr("openepa.kernel.clock.today", lambda: day)
 
     return set_day

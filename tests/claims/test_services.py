@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from openepa.accounts.models import User
+from openepa.accounts.models import EpaoPolicy, User
 from openepa.audit.models import AuditEvent
 from openepa.claims import services
 from openepa.claims.models import CertificateClaim, ClaimChange
 from openepa.claims.services import ClaimRefused, RecordChanged
 from openepa.registration.models import Registration
-from openepa.results.models import Appeal, EpaoPolicy, Result
+from openepa.results.models import Appeal, Result
 
 AFTER_APPEALS = date(2026, 12, 24)
 

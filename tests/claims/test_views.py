@@ -106,7 +106,7 @@ def test_mallory_sees_none_of_the_claims(
 def test_the_detail_shows_what_stops_ready_and_the_history(
     claim: CertificateClaim, login: Callable[[User], Client], alice: User, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("openepa.claims.services.today", lambda: date(2026, 12, 1))
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: date(2026, 12, 1))
     page = login(alice).get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "The claim cannot be marked ready yet" in page
     assert "ends on 23 December 2026" in page
@@ -117,7 +117,7 @@ def test_the_detail_shows_what_stops_ready_and_the_history(
 def test_marking_ready_too_soon_is_refused_with_the_reason(
     claim: CertificateClaim, login: Callable[[User], Client], alice: User, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("openepa.claims.services.today", lambda: date(2026, 12, 23))
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: date(2026, 12, 23))
     response = login(alice).post(
         reverse("claims:move", args=[claim.pk]), {"target": "ready", "revision": claim.revision}
     )
@@ -132,7 +132,7 @@ def test_marking_ready_too_soon_is_refused_with_the_reason(
 def test_marking_ready_after_the_appeal_period(
     claim: CertificateClaim, login: Callable[[User], Client], alice: User, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr("openepa.claims.services.today", lambda: AFTER_APPEALS)
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: AFTER_APPEALS)
     client = login(alice)
     response = client.post(
         reverse("claims:move", args=[claim.pk]), {"target": "ready", "revision": claim.revision}

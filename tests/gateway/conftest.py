@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openepa.accounts.models import Organisation, User
 from openepa.gateway import services
 from openepa.gateway.models import GatewayComponent
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from tests.conftest import PASSWORD
 
@@ -29,7 +30,7 @@ TODAY = date(2026, 5, 15)
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
     """The gateway's clock reads 15 May 2026 in every gateway test."""
-    monkeypatch.setattr(services, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     return TODAY
 
 

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from openepa.accounts.models import User
 from openepa.gateway import services
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from tests.gateway.conftest import component, pdf, reload, words
 
@@ -95,7 +96,7 @@ def test_status_tags_say_the_status_in_words(
 def test_time_checks_and_window_rule_are_shown(
     highfield: Registration, login, erin, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(services, "today", lambda: date(2026, 4, 10))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 4, 10))
     html = login(erin).get(_url(highfield)).content.decode()
     assert "Minimum time on programme (15 months)" in html
     assert "on or after 6 April 2026" in html

@@ -9,6 +9,7 @@ import pytest
 from openepa.audit.models import AuditEvent
 from openepa.gateway import services
 from openepa.gateway.models import GatewayComponent, PortfolioPiece
+from openepa.kernel import specs
 from openepa.registration.models import Registration
 from tests.gateway.conftest import component, pdf, piece_data, reload
 
@@ -187,7 +188,7 @@ def test_the_matrix_shows_the_discussion_ksbs_without_evidence(
     assert "assessed by the professional discussion" in page.lower()
     assert "Evidenced by piece 1" in page
     assert "No evidence" in page
-    spec, standard = services.rules_of(highfield)
+    spec, standard = specs.rules_of(highfield)
     coverage = services.coverage(spec, standard, services.active_pieces(highfield))
     rows = [row.id for row in coverage.rows]
     assert rows[:3] == ["K2", "K3", "K4"]  # in the standard's order
@@ -208,7 +209,7 @@ def test_activeiq_pieces_are_mapped_to_the_areas_of_st0072(
     assert "Team working" in form or "team-working" in form
     response = client.post(_url(portfolio, "add/"), piece_data(["team-working"]))
     assert response.status_code == 302
-    spec, standard = services.rules_of(activeiq)
+    spec, standard = specs.rules_of(activeiq)
     coverage = services.coverage(spec, standard, services.active_pieces(activeiq))
     assert coverage.unit == "area"
     assert [row.id for row in coverage.rows if row.covered] == ["team-working"]

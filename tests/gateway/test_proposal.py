@@ -12,6 +12,7 @@ from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.gateway import services
 from openepa.gateway.models import GatewayComponent, ProjectProposal
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from tests.conftest import PASSWORD
 from tests.gateway.conftest import component, reload, words
@@ -95,7 +96,7 @@ def test_a_rejected_proposal_is_due_within_a_week_and_a_late_one_is_marked(
     assert "A revised proposal must be submitted by 22 May 2026" in overview
     assert "The project does not cover the customer journey" in overview
 
-    monkeypatch.setattr(services, "today", lambda: date(2026, 5, 25))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 25))
     login(pat).post(_url(proposal), {"revision": reload(proposal).revision, "text": words(260)})
     second = ProjectProposal.objects.get(attempt=2)
     assert second.late is True

@@ -15,18 +15,19 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from openepa.accounts.models import User
+from openepa.accounts.models import EpaoPolicy, User
 from openepa.assessment.models import Sitting
 from openepa.claims import services as claims
 from openepa.gateway import services as gateway
 from openepa.gateway.models import GatewayComponent
+from openepa.kernel import clock
 from openepa.notifications.models import Notification
 from openepa.planning import plans
 from openepa.planning import services as planning
 from openepa.registration.models import Registration
 from openepa.registration.services import RegistrationDetails, register_apprentice
 from openepa.results import appeals, reassessment
-from openepa.results.models import EpaoPolicy, Result
+from openepa.results.models import Result
 from tests.conftest import make_uln
 from tests.gateway.conftest import component, pdf, reload, words
 from tests.notifications.conftest import emails_to, recipients
@@ -77,9 +78,9 @@ def test_a_new_registration_is_confirmed_to_the_provider_and_employer(
     assert "Planned assessment month: June 2040" in message.body
     assert f"/apprentices/{registration.pk}/" in message.body
     with sent():
-        from openepa.notifications import events
+        from openepa.notifications import messages
 
-        events.registration_confirmed([registration])  # a repeat sends nothing
+        messages.registration_confirmed([registration])  # a repeat sends nothing
     assert len(mail.outbox) == 2
 
 
@@ -91,7 +92,7 @@ def test_a_rejected_gateway_component_tells_the_parties_why(
     sent: Capture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(gateway, "today", lambda: date(2026, 5, 15))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 15))
     english = component(pats, "english")
     gateway.submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
     with sent():
@@ -118,7 +119,7 @@ def test_a_rejected_proposal_says_by_when_to_resubmit(
     sent: Capture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(gateway, "today", lambda: date(2026, 5, 15))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 15))
     registration = make_registration(
         apprentice_user=pat, given_names="Pat", family_name="Apprentice", assessor=anna
     )
@@ -141,7 +142,7 @@ def test_a_rejected_proposal_says_by_when_to_resubmit(
 def test_a_confirmed_gateway_says_when_the_window_ends(
     pats: Registration, alice: User, bob: User, erin: User, sent: Capture, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(gateway, "today", lambda: date(2026, 5, 15))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 15))
     gateway.create_components(pats)
     pats.gateway_components.update(status=GatewayComponent.Status.ACCEPTED)
     Registration.objects.filter(pk=pats.pk).update(status=Registration.Status.GATEWAY)
@@ -238,7 +239,7 @@ def test_a_booking_made_moved_and_cancelled_is_sent_with_its_calendar_file(
     sent: Capture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(plans, "today", lambda: date(2026, 8, 3))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 8, 3))
     registration = _past_gateway(make_registration, pat, anna, ivy)
     with sent():
         booking = plans.book(
@@ -330,7 +331,7 @@ def test_a_resit_tells_the_parties_its_deadline(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     registration, _ = _released_fail(make_registration, anna, alice, pat)
-    monkeypatch.setattr(reassessment, "today", lambda: date(2026, 2, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 2, 1))
     mail.outbox.clear()
     with sent():
         sitting = reassessment.record_reassessment(
@@ -365,7 +366,7 @@ def test_an_appeal_lodged_assigned_and_decided(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     registration, _ = _released_fail(make_registration, anna, alice, pat)
-    monkeypatch.setattr(appeals, "today", lambda: date(2026, 1, 20))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 20))
     otto = User.objects.create_user(
         "otto@epao.example",
         "pw-unused-123",

@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openepa.accounts.models import Organisation, User
-from openepa.planning import timeline
+from openepa.kernel import clock
 from openepa.planning.models import AssessmentPlan
 from openepa.registration.models import Apprentice, Registration
 from openepa.specifications.models import SpecificationRecord
@@ -33,7 +33,7 @@ TODAY = date(2026, 10, 5)
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(timeline, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
-from openepa.planning import plans
+from openepa.kernel import clock
 from openepa.planning import services as planning
 from openepa.planning.models import AssessmentPlan, Booking, UnavailablePeriod
 from openepa.registration.models import Registration
@@ -28,7 +28,7 @@ REGISTERED = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plans, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def booking_data(method: str, on: date, **extra: Any) -> dict[str, Any]:

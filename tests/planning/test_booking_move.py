@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
+from openepa.kernel import clock
 from openepa.planning import plans
 from openepa.planning.models import Booking, BookingChange
 from openepa.registration.models import Registration
@@ -26,7 +27,7 @@ TODAY = GATEWAY
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plans, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 @pytest.fixture

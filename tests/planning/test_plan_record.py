@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
+from openepa.kernel import clock
 from openepa.planning import plans
 from openepa.planning.models import AssessmentPlan, PlannedMethod
 from openepa.registration.models import Registration
@@ -26,7 +27,7 @@ ADJUSTMENT = "Extra time of 25% for written work"
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plans, "today", lambda: GATEWAY)
+    monkeypatch.setattr(clock, "today", lambda: GATEWAY)
 
 
 @pytest.fixture

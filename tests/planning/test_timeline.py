@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from openepa.accounts.models import User
+from openepa.kernel import clock
 from openepa.planning import timeline
 from openepa.planning.models import AssessmentPlan
 from openepa.registration.models import Registration
@@ -25,7 +26,7 @@ TODAY = date(2026, 9, 20)
 
 @pytest.fixture(autouse=True)
 def frozen(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(timeline, "today", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def by_name(entries: list[timeline.Entry], words: str) -> timeline.Entry:
@@ -87,7 +88,7 @@ def test_activeiq_timeline_without_a_plan_shows_gateway_window_and_bookings(
 ) -> None:
     quinn = past_gateway("st0072-activeiq", given_names="Quinn", assessor=anna)
     book(quinn, "observation", date(2026, 10, 5), anna, alice)
-    monkeypatch.setattr(timeline, "today", lambda: date(2026, 11, 9))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 9))
 
     response = login(alice).get(reverse("planning:timeline", args=[quinn.pk]))
 

@@ -13,7 +13,7 @@ from django.test import Client
 
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
-from openepa.registration import views
+from openepa.kernel import clock
 from openepa.registration.csv_import import COLUMNS
 from openepa.registration.models import Registration
 from tests.registration.conftest import CSV_HEADER, csv_row, make_uln
@@ -144,7 +144,7 @@ def test_the_registration_lead_time_is_checked_for_each_row(
     employer: object,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(views.timezone, "localdate", lambda: date(2026, 11, 22))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 11, 22))
     text = csv_file(
         csv_row(
             uln=make_uln(20),

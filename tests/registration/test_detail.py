@@ -137,10 +137,10 @@ def test_the_epao_admin_has_links_to_the_gateway_and_audit_trail(
 ) -> None:
     html = login(alice).get(url(pats)).content.decode()
     assert f'href="/gateway/{pats.pk}/"' in html
-    assert f'href="/history/{pats.pk}/"' in html
+    assert f'href="/apprentices/{pats.pk}/history/"' in html
     bobs = login(bob).get(url(pats)).content.decode()
     assert f'href="/gateway/{pats.pk}/"' in bobs
-    assert f'href="/history/{pats.pk}/"' not in bobs
+    assert f'href="/apprentices/{pats.pk}/history/"' not in bobs
 
 
 def test_alice_is_offered_allocation_once_the_gateway_is_accepted(

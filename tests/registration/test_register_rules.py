@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client
 
 from openepa.accounts.models import User
+from openepa.kernel import clock
 from openepa.registration import services
 from openepa.registration.models import Apprentice, Registration
 from openepa.registration.services import (
@@ -142,9 +143,8 @@ def test_the_lead_time_message_reaches_the_form(
     specs: dict[str, object],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from openepa.registration import views
 
-    monkeypatch.setattr(views.timezone, "localdate", lambda: TODAY)
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
     response = login(bob).post(
         "/apprentices/register/",
         form_data(

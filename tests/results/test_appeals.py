@@ -11,12 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from openepa.access import registrations_for
 from openepa.accounts.models import User
 from openepa.assessment.models import RecordChange
 from openepa.claims.models import CertificateClaim
+from openepa.kernel import clock
 from openepa.planning import services as planning
-from openepa.results import appeals as appeal_services
+from openepa.registration.access import registrations_for
 from openepa.results.appeals import (
     AppealRefused,
     assign_reviewer,
@@ -33,10 +33,10 @@ RELEASED = date(2026, 1, 10)
 
 @pytest.fixture
 def world(make_registration, anna, alice, pat, monkeypatch) -> dict[str, Any]:
-    monkeypatch.setattr(appeal_services, "today", lambda: date(2026, 1, 20))
     registration, result = failed_highfield(
         make_registration, anna, alice, released=RELEASED, apprentice_user=pat
     )
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 20))
     return {"registration": registration, "result": result}
 
 

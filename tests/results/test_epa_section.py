@@ -6,7 +6,7 @@ from datetime import date
 
 from django.urls import reverse
 
-from openepa.results import appeals as appeal_services
+from openepa.kernel import clock
 from tests.results.test_reassessment_support import failed_highfield
 
 
@@ -18,10 +18,8 @@ def _page(client, user, registration) -> str:
 def test_after_a_fail_the_admin_is_offered_a_resit_and_the_parties_an_appeal(
     make_registration, anna, alice, pat, client, monkeypatch
 ):
-    monkeypatch.setattr(appeal_services, "today", lambda: date(2026, 9, 20))
-    monkeypatch.setattr(
-        "openepa.results.templatetags.results_tags.today", lambda: date(2026, 9, 20)
-    )
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 9, 20))
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: date(2026, 9, 20))
     registration, result = failed_highfield(
         make_registration, anna, alice, released=date(2026, 9, 18), apprentice_user=pat
     )
@@ -39,9 +37,7 @@ def test_after_a_fail_the_admin_is_offered_a_resit_and_the_parties_an_appeal(
 def test_after_the_appeal_period_the_appeal_link_is_gone(
     make_registration, anna, alice, pat, client, monkeypatch
 ):
-    monkeypatch.setattr(
-        "openepa.results.templatetags.results_tags.today", lambda: date(2026, 10, 20)
-    )
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: date(2026, 10, 20))
     registration, _ = failed_highfield(
         make_registration, anna, alice, released=date(2026, 9, 18), apprentice_user=pat
     )

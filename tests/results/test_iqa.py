@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from openepa.accounts.models import EpaoPolicy
 from openepa.assessment.models import AssessmentRecord, RecordChange
 from openepa.assessment.services import RecordRefused, history_of, sitting_ready_for_release
 from openepa.audit.models import AuditEvent
 from openepa.results import iqa
-from openepa.results.models import EpaoPolicy
 from tests.epa import accept, policy_without_sampling, record_method
 from tests.results.conftest import criterion_of
 

@@ -13,6 +13,7 @@ from openepa.assessment.services import RecordRefused, grade_sitting, open_recor
 from openepa.audit.models import AuditEvent
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import create_components
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.results import reassessment
 from openepa.results.reassessment import (
@@ -32,7 +33,7 @@ def on(monkeypatch: pytest.MonkeyPatch) -> Any:
     """Set the day the services see."""
 
     def set_day(day: date) -> None:
-        monkeypatch.setattr(reassessment, "today", lambda: day)
+        monkeypatch.setattr(clock, "today", lambda: day)
 
     set_day(date(2026, 2, 1))
     return set_day

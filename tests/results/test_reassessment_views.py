@@ -6,14 +6,14 @@ from datetime import date
 
 from django.urls import reverse
 
-from openepa.results import reassessment
+from openepa.kernel import clock
 from tests.results.test_reassessment_support import failed_highfield
 
 
 def test_the_page_shows_the_deadline_and_records_a_resit(
     make_registration, anna, alice, client, monkeypatch
 ):
-    monkeypatch.setattr(reassessment, "today", lambda: date(2026, 2, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 2, 1))
     registration, _ = failed_highfield(make_registration, anna, alice, released=date(2026, 1, 10))
     client.force_login(alice)
     url = reverse("results:reassessment", args=[registration.pk])
@@ -42,7 +42,7 @@ def test_exceptional_circumstances_posted_at_epa_kit_are_refused_on_the_page(
     from tests.epa import accept, policy_without_sampling
     from tests.results.test_reassessment_support import assess, release
 
-    monkeypatch.setattr(reassessment, "today", lambda: date(2026, 2, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 2, 1))
     registration = accept(make_registration("st0071-epakit"), anna)
     policy_without_sampling(registration.epao)
     from openepa.specifications.services import rules_for

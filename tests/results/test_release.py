@@ -6,13 +6,14 @@ from datetime import date
 
 import pytest
 
+from openepa.accounts.models import EpaoPolicy
 from openepa.assessment.models import AssessmentRecord
 from openepa.audit.models import AuditEvent
 from openepa.claims.models import CertificateClaim
-from openepa.gateway import services as gateway
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.results import iqa, release
-from openepa.results.models import EpaoPolicy, Result
+from openepa.results.models import Result
 from openepa.rules.results import NO_DEADLINE
 from tests.epa import accept, policy_without_sampling, record_method
 from tests.results.conftest import criterion_of
@@ -148,11 +149,11 @@ def test_the_deadline_is_due_then_breached(make_registration, anna, ivy, epao, d
     registration = accept(make_registration("st0071-nqual"), anna, ivy)
     record_method(registration, "observation", anna, assessed_on=date(2026, 8, 21))
     sitting = registration.sittings.get()
-    monkeypatch.setattr(gateway, "today", lambda: date(2026, 9, 7))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 9, 7))
     state = release.result_state(registration, with_engine=True)
     assert state.deadline is not None
     assert (state.deadline.words, state.deadline.breached) == ("due on 7 September 2026", False)
-    monkeypatch.setattr(gateway, "today", lambda: date(2026, 9, 8))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 9, 8))
     state = release.result_state(registration, with_engine=True)
     assert state.deadline is not None
     assert state.deadline.words == "breached: due on 7 September 2026"

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from openepa.gateway import services as gateway
+from openepa.kernel import clock
 from openepa.results.models import Result
 from tests.epa import accept, policy_without_sampling, record_method
 
@@ -105,7 +105,7 @@ def test_the_release_queue_shows_state_and_deadline_with_constant_queries(
     make_registration, anna, ivy, alice, epao, login, draw, monkeypatch
 ):
     policy_without_sampling(epao)
-    monkeypatch.setattr(gateway, "today", lambda: date(2026, 9, 8))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 9, 8))
     client = login(alice)
     url = reverse("results:release_queue")
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.audit.models import AuditEvent
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.submissions import services
 from openepa.submissions.models import Submission
@@ -120,7 +121,7 @@ def test_a_reworked_report_is_accepted_within_a_month_of_the_fail(
 ) -> None:
     first = _upload(highfield, pat, txt("first.txt", report_text(2500)))
     _fail(highfield, alice, sitting_for, release, date(2026, 7, 10))
-    monkeypatch.setattr(services, "today", lambda: date(2026, 8, 10))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 8, 10))
     rework = _upload(highfield, pat, txt("rework.txt", report_text(2500)))
     assert rework.rework
     first.refresh_from_db()
@@ -137,7 +138,7 @@ def test_a_reworked_report_is_refused_after_a_month_quoting_the_spec(
     login: Callable[[User], Client],
 ) -> None:
     _fail(highfield, alice, sitting_for, release, date(2026, 7, 10))
-    monkeypatch.setattr(services, "today", lambda: date(2026, 8, 11))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 8, 11))
     with pytest.raises(SubmissionRefused) as refused:
         _upload(highfield, pat, txt("late.txt", report_text(2500)))
     assert "had to be uploaded by 10 August 2026" in refused.value.message

@@ -10,15 +10,15 @@ from django.core.management import ManagementUtility, call_command
 from django.core.management.base import CommandError
 from django.db import connections
 
+from openepa.kernel import clock
 from openepa.sweep import services
-from openepa.sweep.management.commands import sweep as command
 from openepa.sweep.models import SweepRun
 
 
 def test_a_bad_date_is_refused_with_a_message_not_a_traceback(
     db: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(command, "today", lambda: date(2026, 9, 10))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 9, 10))
     with pytest.raises(CommandError) as refused:
         call_command("sweep", "--day", "2026-13-01")
     assert str(refused.value) == (

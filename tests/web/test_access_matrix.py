@@ -64,12 +64,12 @@ def provider_only(**overrides: int) -> dict[str, int]:
 EXPECTED: dict[str, dict[str, int]] = {
     "home": _row(200, pat=302),
     "settings": admin_only(),
-    "accounts:organisations": admin_only(),
-    "accounts:add_organisation": admin_only(),
-    "accounts:people": admin_only(),
-    "accounts:invite": admin_only(),
-    "accounts:invitations": admin_only(),
-    "accounts:audit": admin_only_about_pat(),
+    "people:organisations": admin_only(),
+    "people:add_organisation": admin_only(),
+    "people:people": admin_only(),
+    "people:invite": admin_only(),
+    "people:invitations": admin_only(),
+    "registration:history": admin_only_about_pat(),
     "registration:list": _row(200),
     "registration:create": provider_only(),
     "registration:upload": provider_only(),
@@ -151,12 +151,12 @@ NOT_IN_MATRIX = {
     "results:iqa_review": "needs a record: every person tested in tests/results/test_iqa_views.py",
     "login": "public: the sign-in page",
     "logout": "POST only: signing out",
-    "accounts:accept_invitation": "public: reached with a secret token, tested in tests/accounts",
-    "accounts:password_reset": "public",
-    "accounts:password_reset_done": "public",
-    "accounts:password_reset_confirm": "public: reached with a secret token",
-    "accounts:password_reset_complete": "public",
-    "accounts:renew_invitation": "POST only, EPAO admin: tested in tests/accounts",
+    "people:accept_invitation": "public: reached with a secret token, tested in tests/accounts",
+    "people:password_reset": "public",
+    "people:password_reset_done": "public",
+    "people:password_reset_confirm": "public: reached with a secret token",
+    "people:password_reset_complete": "public",
+    "people:renew_invitation": "POST only, EPAO admin: tested in tests/accounts",
     "gateway:piece_remove": "POST only, tested in tests/gateway",
     "planning:unavailable_remove": "POST only, EPAO admin: tested in tests/planning",
     "planning:plan_sign": "POST only, apprentice and assessor: tests/planning/test_plan_sign.py",
@@ -268,7 +268,7 @@ def _url(name: str, world: dict[str, Any]) -> str:
         return reverse(name, args=[registration.pk, by_name[name].pk])
     if name in ("gateway:overview", "gateway:confirm"):
         return reverse(name, args=[registration.pk])
-    if name in ("registration:detail", "accounts:audit"):
+    if name in ("registration:detail", "registration:history"):
         return reverse(name, args=[registration.pk])
     if name in ("results:reassessment", "results:appeal_lodge"):
         return reverse(name, args=[registration.pk])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.template import Context, Template
 
-from openepa.web.forms import GovukDateField
+from openepa.kernel.forms import GovukDateField
 
 
 class ExampleForm(forms.Form):

@@ -20,8 +20,8 @@ PAGES = [
     ("alice", "home"),
     ("alice", "registration:list"),
     ("alice", "gateway:review_queue"),
-    ("alice", "accounts:organisations"),
-    ("alice", "accounts:people"),
+    ("alice", "people:organisations"),
+    ("alice", "people:people"),
     ("bob", "home"),
     ("bob", "registration:list"),
     ("erin", "registration:list"),
@@ -80,7 +80,9 @@ def test_list_pages_keep_their_query_count(
     assert _queries(client, user, reverse(name)) == few
 
 
-@pytest.mark.parametrize("name", ["registration:detail", "gateway:overview", "accounts:audit"])
+@pytest.mark.parametrize(
+    "name", ["registration:detail", "gateway:overview", "registration:history"]
+)
 def test_apprentice_pages_keep_their_query_count(
     name: str,
     client: Client,

@@ -1,4 +1,4 @@
-"""People, the organisations they belong to and their roles.
+"""People, the organisations they belong to, their roles, and each EPAO's policy.
 
 Every user belongs to one EPAO (the tenant whose data they may see) and has one role. EPAO
 admins, assessors and IQAs belong to the EPAO's own organisation; training-provider and
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -167,3 +168,37 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} ({self.get_role_display()})"
+
+
+class EpaoPolicy(models.Model):
+    """An EPAO's settings for sampling, appeals and certificate claims, edited by its admins."""
+
+    epao = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="policy"
+    )
+    sample_first_decisions = models.PositiveSmallIntegerField(
+        "sample every decision among each assessor's first", default=5
+    )
+    sample_all_fails = models.BooleanField("sample every fail", default=True)
+    sample_all_distinctions = models.BooleanField("sample every distinction", default=True)
+    sample_percent_of_rest = models.PositiveSmallIntegerField(
+        "share of the other decisions sampled at random (per cent)", default=10
+    )
+    appeal_period_days = models.PositiveSmallIntegerField(
+        "appeal period (days after the result is released)", default=31
+    )
+    claim_top_grade_immediately = models.BooleanField(
+        "claim certificates for a distinction without waiting for the appeal period",
+        default=False,
+    )
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "results_epaopolicy"
+
+    def __str__(self) -> str:
+        return f"Policy of {self.epao}"

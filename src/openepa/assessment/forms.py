@@ -18,7 +18,7 @@ from django import forms
 from django.http import QueryDict
 
 from openepa.assessment.services import Edit, JudgementKey
-from openepa.web.forms import GovukDateField
+from openepa.kernel.forms import GovukDateField
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
 #: The largest number of occasions read from one form.

@@ -20,12 +20,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.models import User
+from openepa.accounts.policy import policy_of
 from openepa.assessment.models import AssessmentRecord, Judgement, RecordChange, Sitting
 from openepa.audit.services import record_event
-from openepa.gateway.services import rules_of, today
+from openepa.kernel import clock, specs
 from openepa.planning.models import Booking
 from openepa.registration.models import Registration
-from openepa.results.policy import policy_of
 from openepa.rules.grading import (
     GradeRequest,
     GradeResult,
@@ -107,7 +107,7 @@ def ensure_first_sitting(registration: Registration, actor: User | None) -> Sitt
             f"(status: {registration.get_status_display().lower()}): assessments can be "
             "recorded once the EPAO confirms the gateway."
         )
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     return Sitting.objects.create(
         registration=registration,
         number=1,
@@ -168,7 +168,7 @@ def grade_request(
     sitting's attempt (first, resit or retake) and the grade it had before; a method not
     taken again carries forward its latest submitted record from an earlier sitting.
     """
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     all_records = list(records) if records is not None else _records_of(registration)
     usable = [r for r in all_records if include_drafts or r.submitted]
     methods: dict[str, MethodInput] = {}
@@ -224,7 +224,7 @@ def grade_sitting(
     registration: Registration, sitting: Sitting, *, include_drafts: bool = False
 ) -> GradeResult:
     """The engine's grades for a sitting (drafts included only for the live view)."""
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     return grade(spec, grade_request(registration, sitting, include_drafts=include_drafts))
 
 
@@ -236,7 +236,7 @@ def live_method_result(record: AssessmentRecord) -> MethodResult:
 
 def exempt_criteria(record: AssessmentRecord, *, include_drafts: bool = True) -> frozenset[str]:
     """Criteria of this record's method judged through another method's checklist."""
-    spec, _ = rules_of(record.registration)
+    spec, _ = specs.rules_of(record.registration)
     request = grade_request(record.registration, record.sitting, include_drafts=include_drafts)
     carried = carried_judgements(spec, request.methods)
     method = method_of(spec, record.method_id)
@@ -262,7 +262,7 @@ def open_record(registration: Registration, method_id: str, user: User) -> Asses
         raise RecordRefused(
             "Only the assessor allocated to this apprentice can record their assessment."
         )
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     method = method_of_or_refuse(spec, method_id)
     with transaction.atomic():
         Registration.objects.select_for_update().filter(pk=registration.pk).first()
@@ -420,7 +420,7 @@ def _field_problem(spec: Specification, method: Method, name: str, value: Any) -
     if name == "mode":
         return mode_not_allowed(method, value or "")
     if name == "assessed_on":
-        return assessed_in_future(value, today())
+        return assessed_in_future(value, clock.today())
     return None
 
 
@@ -486,7 +486,7 @@ def _change(
         stage=stage,
         reason=reason,
         changed_by=user,
-        changed_at=timezone.now(),
+        changed_at=clock.now(),
         revision=record.revision,
     )
 
@@ -508,7 +508,7 @@ def save_draft(
     """
     record = _lock(record_pk, user)
     _require_draft_for(record, user)
-    spec, _ = rules_of(record.registration)
+    spec, _ = specs.rules_of(record.registration)
     method = method_of(spec, record.method_id)
     outcome = SaveOutcome(record=record)
     changes: list[RecordChange] = []
@@ -541,7 +541,7 @@ def save_draft(
         for change in changes:
             change.revision = record.revision
         record.updated_by = user
-        record.updated_at = timezone.now()
+        record.updated_at = clock.now()
         record.save(update_fields=[*updated, "revision", "updated_by", "updated_at"])
         RecordChange.objects.bulk_create(changes)
         outcome.saved = [*updated, *judged]
@@ -608,7 +608,7 @@ def _save_judgements(
         else:
             judgement.value, judgement.comment = value, comment
             judgement.evidence = list(evidence)
-            judgement.changed_by, judgement.changed_at = user, timezone.now()
+            judgement.changed_by, judgement.changed_at = user, clock.now()
             judgement.save(
                 update_fields=["value", "comment", "evidence", "changed_by", "changed_at"]
             )
@@ -629,7 +629,7 @@ def record_data(record: AssessmentRecord, spec: Specification) -> RecordData:
     }
     return RecordData(
         method_id=record.method_id,
-        today=today(),
+        today=clock.today(),
         assessed_on=record.assessed_on,
         starts_at=record.starts_at,
         ends_at=record.ends_at,
@@ -664,7 +664,7 @@ def submit_record(record_pk: int, user: User, revision: int) -> AssessmentRecord
     _require_draft_for(record, user)
     if record.revision != revision:
         raise RecordRefused(changed_since(record, "submit"))
-    spec, _ = rules_of(record.registration)
+    spec, _ = specs.rules_of(record.registration)
     problems = submission_problems(spec, record_data(record, spec))
     if problems:
         raise RecordRefused("The record cannot be submitted yet.", problems)
@@ -684,7 +684,7 @@ def submit_record(record_pk: int, user: User, revision: int) -> AssessmentRecord
     sampling = sample_decision(
         _policy(record.registration.epao_id), earlier, method_result.grade, draw
     )
-    now = timezone.now()
+    now = clock.now()
     record.revision += 1
     changes = [
         _change(
@@ -740,7 +740,7 @@ def amend_record(
     record = _lock(record_pk, user)
     if not record.submitted:
         raise RecordRefused("Only a submitted record can be amended.")
-    spec, _ = rules_of(record.registration)
+    spec, _ = specs.rules_of(record.registration)
     method = method_of(spec, record.method_id)
     known = _known_criteria(spec, method)
     current = judgements_of(record)
@@ -764,7 +764,7 @@ def amend_record(
             )
         else:
             judgement.value, judgement.comment = value, comment.strip()
-            judgement.changed_by, judgement.changed_at = user, timezone.now()
+            judgement.changed_by, judgement.changed_at = user, clock.now()
             judgement.save(update_fields=["value", "comment", "changed_by", "changed_at"])
         changes.append(
             _change(record, user, f"judgement:{checklist}:{criterion}", old, new, stage, reason)
@@ -783,7 +783,7 @@ def amend_record(
     old_grade = record.grade
     record.grade, record.grade_reason = method_result.grade, method_result.reason
     record.capped = method_result.capped
-    record.updated_by, record.updated_at = user, timezone.now()
+    record.updated_by, record.updated_at = user, clock.now()
     record.save()
     RecordChange.objects.bulk_create(changes)
     record_event(
@@ -844,7 +844,7 @@ def release_check(
     The grades are given (the engine runs once) when every method is submitted and cleared;
     the problems are empty when the result can be released.
     """
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     if hasattr(sitting, "result"):
         return ["The result of this sitting has already been released."], None
     problems = method_problems(spec, sitting, sitting.records.all())

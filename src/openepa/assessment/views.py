@@ -20,7 +20,6 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from openepa.access import Role, get_registration, registrations_for, role_required
 from openepa.accounts.models import User
 from openepa.assessment import services
 from openepa.assessment.forms import (
@@ -41,8 +40,10 @@ from openepa.assessment.services import (
 )
 from openepa.files.models import StoredFile
 from openepa.gateway.models import PortfolioPiece
-from openepa.gateway.services import rules_of
+from openepa.kernel import specs
+from openepa.kernel.roles import role_required
 from openepa.planning.plans import mode_choices
+from openepa.registration.access import Role, get_registration, registrations_for
 from openepa.registration.models import Registration
 from openepa.rules.errors import GradingInputError
 from openepa.rules.grading import MethodResult
@@ -231,8 +232,9 @@ class Page:
     method: Method
 
 
-def _page(registration: Registration, method_id: str) -> Page:
-    spec, standard = rules_of(registration)
+def record_page_of(registration: Registration, method_id: str) -> Page:
+    """What the record page of one method shows: the specification's method and criteria."""
+    spec, standard = specs.rules_of(registration)
     try:
         method = services.method_of_or_refuse(spec, method_id)
     except RecordRefused:
@@ -501,7 +503,7 @@ def _edit_context(
     }
 
 
-def _read_context(page: Page, record: AssessmentRecord | None, user: User) -> dict[str, Any]:
+def read_context(page: Page, record: AssessmentRecord | None, user: User) -> dict[str, Any]:
     """The context of the read-only record page."""
     context: dict[str, Any] = {
         "editable": False,
@@ -564,7 +566,7 @@ def record_page(request: HttpRequest, registration_pk: int, method_id: str) -> H
     """The record of one method: the allocated assessor keeps it, others read it."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
-    page = _page(registration, method_id)
+    page = record_page_of(registration, method_id)
     if user.role != Role.ASSESSOR or registration.assessor_id != user.pk:
         if request.method == "POST":
             raise PermissionDenied("Only the allocated assessor can change this record")
@@ -574,7 +576,7 @@ def record_page(request: HttpRequest, registration_pk: int, method_id: str) -> H
             .order_by("-sitting__number")
             .first()
         )
-        return render(request, "assessment/record.html", _read_context(page, latest, user))
+        return render(request, "assessment/record.html", read_context(page, latest, user))
     try:
         record = services.open_record(registration, page.method.id, user)
     except RecordRefused as refusal:
@@ -582,7 +584,7 @@ def record_page(request: HttpRequest, registration_pk: int, method_id: str) -> H
     if request.method == "POST":
         return _post(request, page, record)
     if record.submitted:
-        return render(request, "assessment/record.html", _read_context(page, record, user))
+        return render(request, "assessment/record.html", read_context(page, record, user))
     return render(request, "assessment/record.html", _edit_context(request, page, record))
 
 
@@ -703,7 +705,7 @@ def history(request: HttpRequest, record_pk: int) -> HttpResponse:
     )
     if record is None:
         raise Http404("No such record")
-    spec, _ = rules_of(record.registration)
+    spec, _ = specs.rules_of(record.registration)
     method = services.method_of_or_refuse(spec, record.method_id)
     return render(
         request,

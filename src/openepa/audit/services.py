@@ -1,4 +1,8 @@
-"""Record audit events from service functions."""
+"""Record audit events from service functions.
+
+The audit trail sits below every app that records into it, people and organisations included,
+so the actor and the EPAO are any saved model (a user, an organisation).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,13 @@ from typing import Any
 
 from django.db import models
 
-from openepa.accounts.models import Organisation, User
 from openepa.audit.models import AuditEvent
 
 
 def record_event(
     *,
-    actor: User | None,
-    epao: Organisation,
+    actor: models.Model | None,
+    epao: models.Model,
     action: str,
     obj: models.Model,
     summary: str,
@@ -24,9 +27,9 @@ def record_event(
 ) -> AuditEvent:
     """Add one audit event; ``changes`` maps a field to its (old, new) values."""
     return AuditEvent.objects.create(
-        epao=epao,
+        epao_id=epao.pk,
         registration=registration,
-        actor=actor,
+        actor_id=None if actor is None else actor.pk,
         action=action,
         object_type=obj._meta.label,
         object_id=str(obj.pk),

@@ -7,3 +7,7 @@ class ClaimsConfig(AppConfig):
     name = "openepa.claims"
     label = "claims"
     verbose_name = "Certificate claims"
+
+    def ready(self) -> None:
+        """Subscribe to the results events that draft and update claims."""
+        from openepa.claims import subscriptions  # noqa: F401

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 
 from openepa.claims.models import CertificateClaim
+from openepa.kernel.forms import GovukDateField
 from openepa.rules.claims import SERVICE_GRADES, normalise_postcode
 from openepa.rules.identifiers import uln_problem
-from openepa.web.forms import GovukDateField
 
 STALE = "This page is out of date: reload it and try again"
 

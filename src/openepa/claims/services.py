@@ -19,15 +19,15 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from openepa.access import registrations_for
 from openepa.accounts.models import User
+from openepa.accounts.policy import policy_of
 from openepa.audit.services import record_event
+from openepa.claims.events import ClaimReady
 from openepa.claims.models import CertificateClaim, ClaimChange
-from openepa.gateway.services import today
-from openepa.notifications import events as notifications
+from openepa.kernel import clock, events
+from openepa.registration.access import registrations_for
 from openepa.registration.models import Apprentice
 from openepa.results.models import Appeal, Result
-from openepa.results.policy import policy_of
 from openepa.results.reassessment import released_on
 from openepa.rules.claims import (
     EDITABLE,
@@ -137,7 +137,7 @@ def draft_claim_for_result(result: Result, actor: User | None) -> CertificateCla
     existing = CertificateClaim.objects.filter(result_id=result.pk).first()
     if existing is not None:
         return existing
-    now = timezone.now()
+    now = clock.now()
     claim = CertificateClaim.objects.create(
         **_prefill(result), created_by=actor, updated_by=actor, created_at=now, updated_at=now
     )
@@ -224,7 +224,7 @@ def problems_of(claim: CertificateClaim) -> list[str]:
     open_appeal = Appeal.objects.filter(result_id=claim.result_id, status__in=Appeal.OPEN).exists()
     return claim_problems(
         claim_data(claim),
-        today(),
+        clock.today(),
         released_on(claim.result),
         policy.appeal_period_days,
         policy.claim_top_grade_immediately,
@@ -269,7 +269,7 @@ def _save(
     action: str,
     summary: str,
 ) -> None:
-    now = timezone.now()
+    now = clock.now()
     claim.revision += 1
     claim.updated_by = user
     claim.updated_at = now
@@ -376,7 +376,7 @@ def move_claim(
         f"Certificate claim for {fresh.full_name} marked {STATUS_LABELS[target].lower()}",
     )
     if target == Status.READY:
-        notifications.claim_ready(fresh, user)
+        events.publish(ClaimReady(fresh, user))
     claim.__dict__.update(fresh.__dict__)
     return fresh
 

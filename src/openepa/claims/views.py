@@ -16,12 +16,12 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openepa.access import role_required
 from openepa.accounts.models import User
 from openepa.claims import services
 from openepa.claims.forms import ClaimForm, MoveForm
 from openepa.claims.models import CertificateClaim
 from openepa.claims.services import ClaimRefused, RecordChanged
+from openepa.kernel.roles import role_required
 from openepa.rules.claims import ALLOWED_MOVES, EDITABLE, STATUS_LABELS
 
 ADMIN = User.Role.EPAO_ADMIN

@@ -18,8 +18,8 @@ from openepa.gateway.services import (
     coverage,
     current_signatures,
     latest_submission,
-    rules_of,
 )
+from openepa.kernel import specs
 from openepa.planning.models import AssessmentPlan
 from openepa.registration.models import Registration
 from openepa.results.models import Result
@@ -139,16 +139,16 @@ def method_record(
     registration: Registration, method_id: str, record_pk: int | None = None
 ) -> Built:
     """The completed checklist and grading record of one method (latest sitting by default)."""
-    from openepa.assessment.views import _page, _read_context
+    from openepa.assessment.views import read_context, record_page_of
 
     try:
-        page = _page(registration, method_id)
+        page = record_page_of(registration, method_id)
     except Exception:  # Http404 for a method the specification does not have
         raise DocumentUnavailable(
             f"The specification has no method {method_id!r}: choose one of its methods."
         ) from None
     record = _record_of(registration, method_id, record_pk)
-    read = _read_context(page, record, record.assessor)
+    read = read_context(page, record, record.assessor)
     files = read.get("files_by_value", {})
     groups = [
         {
@@ -195,7 +195,7 @@ def method_record(
 
 def grading_sheet(registration: Registration, sitting_pk: int | None = None) -> Built:
     """Seed 002's final grading sheet: each method's and element's tallies, the overall grade."""
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     sitting: Sitting | None
     if sitting_pk is not None:
         sitting = registration.sittings.filter(pk=sitting_pk).first()
@@ -256,7 +256,7 @@ def gateway_report(registration: Registration) -> Built:
 
 def portfolio_matrix(registration: Registration) -> Built:
     """The portfolio's pieces against the KSBs (or areas) of the method it supports."""
-    spec, standard = rules_of(registration)
+    spec, standard = specs.rules_of(registration)
     pieces = active_pieces(registration)
     matrix = coverage(spec, standard, pieces)
     rows = [

@@ -6,8 +6,8 @@ from typing import Any
 
 from django import forms
 
+from openepa.kernel.forms import GovukDateField
 from openepa.registration.timing import long_date
-from openepa.web.forms import GovukDateField
 
 
 class BatchForm(forms.Form):

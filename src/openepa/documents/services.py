@@ -15,19 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from openepa.accounts.models import User
-from openepa.audit.services import record_event
 from openepa.documents import builders
 from openepa.documents.builders import Built, DocumentUnavailable
 from openepa.documents.models import DocumentBatch
 from openepa.documents.pdf import render_pdf
-from openepa.gateway.services import rules_of
+from openepa.kernel import clock, specs
 from openepa.registration.models import Registration
 from openepa.results.models import Result
 
@@ -84,7 +81,7 @@ def file_name(name: str, registration: Registration, method_id: str = "") -> str
 
 
 def _header(registration: Registration, built: Built) -> dict[str, Any]:
-    spec, standard = rules_of(registration)
+    spec, standard = specs.rules_of(registration)
     return {
         "title": built.title,
         "epao_name": registration.epao.name,
@@ -92,7 +89,7 @@ def _header(registration: Registration, built: Built) -> dict[str, Any]:
         "apprentice": registration.apprentice,
         "spec": spec,
         "standard": standard,
-        "generated_at": timezone.localtime(timezone.now()),
+        "generated_at": timezone.localtime(clock.now()),
     }
 
 
@@ -189,30 +186,6 @@ def batch_results(batch: DocumentBatch) -> QuerySet[Result]:
 def results_released_between(user: User, start: date, end: date) -> int:
     """How many results the user's EPAO released between ``start`` and ``end`` (inclusive)."""
     return _released_between(user.epao_id, start, end).count()
-
-
-@transaction.atomic
-def request_batch(user: User, start: date, end: date) -> DocumentBatch:
-    """Queue a batch of the results letters released between ``start`` and ``end``.
-
-    The worker renders it once the request is committed.
-    """
-    from openepa.documents.tasks import render_batch
-
-    if user.role != Role.EPAO_ADMIN or user.epao_id is None:
-        raise PermissionDenied("Only an EPAO admin can request a batch of letters")
-    batch = DocumentBatch.objects.create(
-        epao_id=user.epao_id, requested_by=user, released_from=start, released_to=end
-    )
-    record_event(
-        actor=user,
-        epao=batch.epao,
-        action="documents.batch_requested",
-        obj=batch,
-        summary=f"Requested the results letters of results released {start} to {end}",
-    )
-    transaction.on_commit(lambda: render_batch.enqueue(batch.pk))
-    return batch
 
 
 def batches_for(user: User) -> QuerySet[DocumentBatch]:

@@ -11,20 +11,23 @@ from __future__ import annotations
 
 import os
 import zipfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django_tasks import task
 
+from openepa.accounts.models import User
+from openepa.audit.services import record_event
+from openepa.documents.events import DocumentsReady
 from openepa.documents.models import DocumentBatch
 from openepa.documents.services import batch_dir, batch_results, chunks, results_letter
-from openepa.registration.timing import long_date
+from openepa.kernel import clock, events
 
 Status = DocumentBatch.Status
+Role = User.Role
 #: How many times a batch is tried before it is marked failed.
 BATCH_ATTEMPTS = 3
 
@@ -37,7 +40,7 @@ def _start(batch_id: int) -> DocumentBatch | None:
             return None
         batch.status = Status.RUNNING
         batch.attempts = F("attempts") + 1
-        batch.started_at = timezone.now()
+        batch.started_at = clock.now()
         batch.error = ""
         batch.save(update_fields=["status", "attempts", "started_at", "error"])
         batch.refresh_from_db()
@@ -85,7 +88,7 @@ def render_batch(batch_id: int) -> int:
             _retry_later(batch)
         raise
     DocumentBatch.objects.filter(pk=batch.pk).update(
-        status=Status.DONE, count=count, file=final.name, finished_at=timezone.now()
+        status=Status.DONE, count=count, file=final.name, finished_at=clock.now()
     )
     batch.refresh_from_db()
     _tell(batch)
@@ -97,30 +100,34 @@ def _retry_later(batch: DocumentBatch) -> None:
     delay = timedelta(minutes=5 * 2 ** (batch.attempts - 1))
     if render_batch.get_backend().supports_defer:
         transaction.on_commit(
-            lambda: render_batch.using(run_after=timezone.now() + delay).enqueue(batch.pk)
+            lambda: render_batch.using(run_after=clock.now() + delay).enqueue(batch.pk)
         )
     else:  # the backend the tests use cannot wait
         transaction.on_commit(lambda: render_batch.enqueue(batch.pk))
 
 
 def _tell(batch: DocumentBatch) -> None:
-    """Tell the person who asked that the batch is ready (once: the key is the batch)."""
-    from openepa.notifications.services import link, notify
+    """Tell the person who asked that the batch is ready (the notifications app sends it)."""
+    events.publish(DocumentsReady(batch))
 
-    letters = "letter" if batch.count == 1 else "letters"
-    context: dict[str, Any] = {
-        "batch": batch,
-        "count": batch.count,
-        "what": (
-            f"The results letters of results released {long_date(batch.released_from)} to "
-            f"{long_date(batch.released_to)} are ready"
-        ),
-        "detail": f"{batch.count} {letters} in one ZIP file.",
-        "link": link("documents:batch_download", batch.pk),
-    }
-    notify(
-        users=[batch.requested_by],
-        kind="documents_ready",
-        key=f"batch:{batch.pk}",
-        context=context,
+
+@transaction.atomic
+def request_batch(user: User, start: date, end: date) -> DocumentBatch:
+    """Queue a batch of the results letters released between ``start`` and ``end``.
+
+    The worker renders it once the request is committed.
+    """
+    if user.role != Role.EPAO_ADMIN or user.epao_id is None:
+        raise PermissionDenied("Only an EPAO admin can request a batch of letters")
+    batch = DocumentBatch.objects.create(
+        epao_id=user.epao_id, requested_by=user, released_from=start, released_to=end
     )
+    record_event(
+        actor=user,
+        epao=batch.epao,
+        action="documents.batch_requested",
+        obj=batch,
+        summary=f"Requested the results letters of results released {start} to {end}",
+    )
+    transaction.on_commit(lambda: render_batch.enqueue(batch.pk))
+    return batch

@@ -11,11 +11,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
-from openepa.access import Role, get_registration, role_required
 from openepa.accounts.models import User
-from openepa.documents import services
+from openepa.documents import services, tasks
 from openepa.documents.forms import BatchForm
 from openepa.documents.models import DocumentBatch
+from openepa.kernel.roles import role_required
+from openepa.registration.access import Role, get_registration
 from openepa.registration.models import Registration
 from openepa.registration.timing import long_date
 
@@ -82,7 +83,7 @@ def batches(request: HttpRequest) -> HttpResponse:
 
     form = BatchForm(request.POST if request.method == "POST" else None, count=count)
     if request.method == "POST" and form.is_valid():
-        batch = services.request_batch(
+        batch = tasks.request_batch(
             user, form.cleaned_data["released_from"], form.cleaned_data["released_to"]
         )
         messages.success(

@@ -10,25 +10,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from openepa.accounts.models import User
-from openepa.files.checks import UploadRefused, check_upload
 from openepa.files.models import StoredFile
+from openepa.kernel.uploads import check_upload, max_upload_bytes, read_upload
 from openepa.registration.models import Registration
-
-
-def max_upload_bytes() -> int:
-    """The largest file accepted, from the MAX_UPLOAD_MB setting."""
-    return int(settings.MAX_UPLOAD_MB) * 1024 * 1024
-
-
-def read_upload(upload: UploadedFile[bytes]) -> bytes:
-    """Read an upload, refusing it before reading if it is too large."""
-    limit = max_upload_bytes()
-    if upload.size is not None and upload.size > limit:
-        raise UploadRefused(
-            f"The selected file must be smaller than {settings.MAX_UPLOAD_MB} MB: "
-            f"{upload.name} is {upload.size / (1024 * 1024):.1f} MB"
-        )
-    return bytes(upload.read(limit + 1))
 
 
 @transaction.atomic

@@ -9,10 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
-from openepa.access import registrations_for
 from openepa.accounts.models import User
 from openepa.files.models import StoredFile
 from openepa.files.services import path_of
+from openepa.registration.access import registrations_for
 
 log = logging.getLogger(__name__)
 

@@ -6,3 +6,7 @@ class GatewayConfig(AppConfig):
 
     name = "openepa.gateway"
     label = "gateway"
+
+    def ready(self) -> None:
+        """Subscribe to the registration events that build gateways."""
+        from openepa.gateway import subscriptions  # noqa: F401

@@ -8,7 +8,7 @@ from django import forms
 
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import EVIDENCE_TYPES, LEVELS, subject_of
-from openepa.web.forms import GovukDateField
+from openepa.kernel.forms import GovukDateField
 
 
 class RevisionForm(forms.Form):

@@ -34,12 +34,11 @@ from django.db import transaction
 from django.db.models import F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from openepa.access import party_of, registrations_for
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.audit.services import record_event
-from openepa.files.checks import ALL_KINDS, UploadRefused
 from openepa.files.services import store_upload
+from openepa.gateway.events import ComponentDecided, GatewayConfirmed, ProposalDecided
 from openepa.gateway.models import (
     GatewayComponent,
     GatewaySubmission,
@@ -48,12 +47,13 @@ from openepa.gateway.models import (
     ProjectProposal,
     Signature,
 )
-from openepa.notifications import events as notifications
+from openepa.kernel import clock, events, specs
+from openepa.kernel.uploads import ALL_KINDS, UploadRefused
+from openepa.registration.access import party_of, registrations_for
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
 from openepa.rules.model import Method, Portfolio, Specification, Standard, TimeRule
-from openepa.specifications.services import rules_for
 
 Status = GatewayComponent.Status
 
@@ -109,16 +109,6 @@ class GatewayNotReady(GatewayRefused):
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-def today() -> date:
-    """Today's date in the EPAO's time zone (the one place the gateway asks the clock)."""
-    return timezone.localdate()
-
-
-def rules_of(registration: Registration) -> tuple[Specification, Standard]:
-    """The specification and standard the apprentice is registered on."""
-    return rules_for(registration.specification)
 
 
 def party_labels(parties: Iterable[str]) -> list[str]:
@@ -238,7 +228,7 @@ def may_decide_proposal(user: User, registration: Registration) -> bool:
     admin decides.
     """
     party = party_of(user, registration)
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     if proposal_approver(spec) == "assessor":
         if registration.assessor_id is not None:
             return party == "assessor"
@@ -423,8 +413,8 @@ def confirm_problems(
 
 def overview(registration: Registration, *, on: date | None = None) -> Overview:
     """The gateway of one registration: components, time checks, window and what is missing."""
-    day = on or today()
-    spec, _ = rules_of(registration)
+    day = on or clock.today()
+    spec, _ = specs.rules_of(registration)
     components = components_of(registration)
     checks = time_checks(registration, spec, day)
     return Overview(
@@ -468,7 +458,7 @@ def create_components(
     Idempotent: requirements that already have a component are left as they are. The
     building of the gateway is audited once, listing the components made.
     """
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     existing = set(registration.gateway_components.values_list("requirement_id", flat=True))
     new = [
         component
@@ -620,7 +610,7 @@ def _start_gateway(registration: Registration, actor: User) -> None:
     ).update(
         status=Registration.Status.GATEWAY,
         revision=F("revision") + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     if updated:
         registration.status = Registration.Status.GATEWAY
@@ -694,7 +684,7 @@ def submit_evidence(
     problem = state_problem(fresh)
     if problem:
         raise GatewayRefused(problem)
-    spec, _ = rules_of(component.registration)
+    spec, _ = specs.rules_of(component.registration)
     note = note.strip()
     if component.evidence == "answer" and not note:
         raise GatewayRefused(f"Enter your answer for {component.name}", field="answer")
@@ -819,7 +809,7 @@ def sign_declaration(component: GatewayComponent, user: User) -> Signature:
 
 
 def _portfolio_rules(component: GatewayComponent) -> tuple[Portfolio | None, str, Standard]:
-    spec, standard = rules_of(component.registration)
+    spec, standard = specs.rules_of(component.registration)
     return spec.evidence.portfolio, spec.epao.name, standard
 
 
@@ -863,7 +853,7 @@ def add_piece(
             f"{epao} does not accept {excluded} as portfolio evidence: choose another piece",
             field="evidence_type",
         )
-    day = on or today()
+    day = on or clock.today()
     if evidence_date > day:
         raise GatewayRefused(
             f"The date of the evidence must be today or in the past, not {_day(evidence_date)}",
@@ -944,7 +934,7 @@ def remove_piece(component: GatewayComponent, user: User, piece_pk: int) -> Port
             "That piece of evidence is not in the portfolio: it may already be removed"
         )
     count = registration.portfolio_pieces.filter(removed_at__isnull=True).count()
-    piece.removed_at = timezone.now()
+    piece.removed_at = clock.now()
     piece.save(update_fields=["removed_at"])
     _save(fresh)
     _sync(component, fresh)
@@ -1032,7 +1022,7 @@ def submit_proposal(
     if problem:
         raise GatewayRefused(problem)
     registration = component.registration
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     text = text.strip()
     if not text:
         raise GatewayRefused("Enter the text of your project proposal", field="text")
@@ -1042,7 +1032,7 @@ def submit_proposal(
         problem = gateway_rules.word_count_problem(words, wording.min_words, wording.max_words)
         if problem:
             raise GatewayRefused(problem, field="text")
-    day = on or today()
+    day = on or clock.today()
     previous = registration.proposals.order_by("-attempt").first()
     late = bool(
         previous is not None
@@ -1110,9 +1100,9 @@ def decide_proposal(
     if proposal is None or proposal.decision != ProjectProposal.Decision.PENDING:
         raise GatewayRefused("There is no proposal waiting for a decision")
     reason = reason.strip()
-    now = timezone.now()
-    day = on or today()
-    spec, _ = rules_of(registration)
+    now = clock.now()
+    day = on or clock.today()
+    spec, _ = specs.rules_of(registration)
     old_status = fresh.status
     if approve:
         proposal.decision = ProjectProposal.Decision.APPROVED
@@ -1156,7 +1146,7 @@ def decide_proposal(
         changes,
         reason=reason,
     )
-    notifications.proposal_decided(component, proposal, user)
+    events.publish(ProposalDecided(component, proposal, user))
     return proposal
 
 
@@ -1192,7 +1182,7 @@ def review_component(
     if submission is None or submission.decision != GatewaySubmission.Decision.PENDING:
         raise GatewayRefused("There is no submission waiting for review")
     reason = reason.strip()
-    now = timezone.now()
+    now = clock.now()
     old_status = fresh.status
     if accept:
         new_status = Status.ACCEPTED
@@ -1225,7 +1215,7 @@ def review_component(
         },
         reason=reason,
     )
-    notifications.component_decided(component, submission, user)
+    events.publish(ComponentDecided(component, submission, user))
     return submission
 
 
@@ -1243,14 +1233,14 @@ def confirm_gateway(
     specification sets none). Refused with every reason otherwise (:class:`GatewayNotReady`).
     """
     _require_epao_admin(user, registration)
-    day = on or today()
+    day = on or clock.today()
     fresh = Registration.objects.select_for_update().get(pk=registration.pk)
     if fresh.revision != revision:
         raise ComponentChanged(
             f"{registration.apprentice.full_name}'s registration was changed by someone else "
             "while you were confirming the gateway: check the page below and confirm again"
         )
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     components = list(registration.gateway_components.order_by("position"))
     if not components:
         raise GatewayNotReady(["The gateway has no components yet: open its overview first"])
@@ -1268,7 +1258,7 @@ def confirm_gateway(
         gateway_date=day,
         epa_window_end=window_end,
         revision=revision + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     if not updated:
         raise ComponentChanged(
@@ -1298,5 +1288,5 @@ def confirm_gateway(
         summary=summary,
         changes=changes,
     )
-    notifications.gateway_confirmed(registration)
+    events.publish(GatewayConfirmed(registration))
     return registration

@@ -1,9 +1,9 @@
 """Pages of the gateway of one apprentice, and the EPAO's review queue.
 
 The task list, each component's page, the EPAO's reviews, the portfolio, the project proposal
-and the confirmation. Each view fetches through :mod:`openepa.access` (404 outside the user's
-scope), checks the party (403 for someone who may look but not act), calls one service
-function and renders.
+and the confirmation. Each view fetches through :mod:`openepa.registration.access` (404
+outside the user's scope), checks the party (403 for someone who may look but not act), calls
+one service function and renders.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from openepa.access import get_registration, party_of, role_required
 from openepa.accounts.models import User
 from openepa.gateway import services
 from openepa.gateway.forms import (
@@ -33,8 +32,10 @@ from openepa.gateway.forms import (
 )
 from openepa.gateway.models import GatewayComponent, Party
 from openepa.gateway.services import ComponentChanged, GatewayNotReady, GatewayRefused
+from openepa.kernel import specs
+from openepa.kernel.roles import role_required
+from openepa.registration.access import get_registration, party_of
 from openepa.registration.models import Registration
-from openepa.results.reassessment import gateway_note
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
 
@@ -178,7 +179,6 @@ def overview(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "party": party,
             "party_label": Party(party).label.lower() if party else "",
             "accepted": sum(1 for c in data.components if c.status == Status.ACCEPTED),
-            "retake_note": gateway_note(registration),
         },
     )
 
@@ -216,7 +216,7 @@ def component(request: HttpRequest, registration_pk: int, component_pk: int) -> 
     """One component: what it asks for, who submits it, its status and every attempt."""
     user = _user(request)
     registration, item = _fetch(request, registration_pk, component_pk)
-    spec, _ = services.rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     submissions = list(
         item.submissions.select_related("submitted_by", "decided_by", "file").order_by("-attempt")
     )
@@ -255,7 +255,7 @@ def submit(request: HttpRequest, registration_pk: int, component_pk: int) -> Htt
     party = party_of(user, registration)
     if party not in item.submitted_by:
         raise PermissionDenied(f"Only the {services.party_list(item.submitted_by)} submit this")
-    spec, _ = services.rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     form_class = EvidenceForm if item.evidence == "upload" else AnswerForm
     kwargs: dict[str, Any] = {"component": item} if form_class is EvidenceForm else {}
     if request.method == "POST":
@@ -318,7 +318,7 @@ def sign(request: HttpRequest, registration_pk: int, component_pk: int) -> HttpR
                 f"You signed {item.name} as the {Party(party).label.lower()}",  # type: ignore[arg-type]
             )
             return redirect("gateway:overview", registration_pk=registration.pk)
-    spec, _ = services.rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     attempt = services.current_attempt(item)
     signatures = list(
         item.signatures.filter(attempt=attempt).select_related("user").order_by("signed_at")
@@ -377,7 +377,7 @@ def review(request: HttpRequest, registration_pk: int, component_pk: int) -> Htt
                 return redirect("gateway:review_queue")
     else:
         form = DecisionForm(initial={"revision": item.revision})
-    spec, _ = services.rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     latest = (
         item.submissions.select_related("submitted_by", "decided_by", "file")
         .order_by("-attempt")
@@ -448,7 +448,7 @@ def portfolio(request: HttpRequest, registration_pk: int, component_pk: int) -> 
                 return redirect("gateway:overview", registration_pk=registration.pk)
         else:
             errors += [str(e) for e in form.errors.get("revision", [])]
-    spec, standard = services.rules_of(registration)
+    spec, standard = specs.rules_of(registration)
     rules = spec.evidence.portfolio
     pieces = services.active_pieces(registration)
     low, high = gateway_rules.portfolio_range(rules)
@@ -487,7 +487,7 @@ def piece_add(request: HttpRequest, registration_pk: int, component_pk: int) -> 
         raise PermissionDenied(
             f"Only the {services.party_list(item.submitted_by)} add portfolio evidence"
         )
-    spec, standard = services.rules_of(registration)
+    spec, standard = specs.rules_of(registration)
     unit, choices = services.mapping_choices(standard)
     if request.method == "POST":
         form = PieceForm(request.POST, request.FILES, unit=unit, choices=choices)
@@ -562,7 +562,7 @@ def _proposal_component(
 
 
 def _proposal_context(registration: Registration) -> dict[str, Any]:
-    spec, _ = services.rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     rule = gateway_rules.proposal_resubmission_rule(spec)
     return {
         "wording": spec.evidence.project_proposal,

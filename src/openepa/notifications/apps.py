@@ -7,3 +7,7 @@ class NotificationsConfig(AppConfig):
     name = "openepa.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        """Subscribe to the domain events that send emails."""
+        from openepa.notifications import subscriptions  # noqa: F401

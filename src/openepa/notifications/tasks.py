@@ -13,9 +13,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
 from django_tasks import task
 
+from openepa.kernel import clock
 from openepa.notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -70,40 +70,12 @@ def send_notification(notification_id: int) -> str:
                 retry_in = backoff(notification.attempts)
         else:
             notification.status = Notification.Status.SENT
-            notification.sent_at = timezone.now()
+            notification.sent_at = clock.now()
             notification.last_error = ""
         notification.save(update_fields=["attempts", "last_error", "status", "sent_at"])
     if retry_in is not None:
         if send_notification.get_backend().supports_defer:
-            send_notification.using(run_after=timezone.now() + retry_in).enqueue(notification_id)
+            send_notification.using(run_after=clock.now() + retry_in).enqueue(notification_id)
         else:  # a backend that cannot wait (the one tests use) tries again at once
             send_notification.enqueue(notification_id)
     return notification.status
-
-
-#: How many registrations one batch of confirmations reads at a time.
-CONFIRM_BATCH = 200
-
-
-@task()
-def confirm_registrations(registration_ids: list[int]) -> int:
-    """Tell the parties of each new registration, a batch at a time; safe to run twice.
-
-    A CSV upload registers up to a thousand apprentices in one request; their emails are
-    prepared here, after the upload has been saved, rather than inside it. A registration
-    already confirmed is not confirmed again (the notification's key).
-    """
-    from openepa.notifications.events import registration_confirmed
-    from openepa.registration.models import Registration
-
-    for start in range(0, len(registration_ids), CONFIRM_BATCH):
-        chunk = registration_ids[start : start + CONFIRM_BATCH]
-        with transaction.atomic():
-            registration_confirmed(
-                list(
-                    Registration.objects.filter(pk__in=chunk)
-                    .select_related("apprentice__user", "specification", "provider", "employer")
-                    .order_by("pk")
-                )
-            )
-    return len(registration_ids)

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
+from openepa.kernel import clock
 from openepa.planning import timeline
 from openepa.planning.models import AssessmentPlan, Booking, CalendarFeed
 from openepa.registration.models import Registration
@@ -233,7 +234,7 @@ def renew_feed(user: User) -> str:
         action, summary = "calendar_feed.created", "Created a private calendar feed"
     else:
         existing.token_hash = token_hash(token)
-        existing.created_at = timezone.now()
+        existing.created_at = clock.now()
         existing.save(update_fields=["token_hash", "created_at"])
         action, summary = "calendar_feed.renewed", "Renewed the private calendar feed"
     record_event(actor=user, epao=user.epao, action=action, obj=user, summary=summary)

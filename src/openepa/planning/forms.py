@@ -7,10 +7,10 @@ from typing import Any, cast
 from django import forms
 
 from openepa.accounts.models import Organisation
+from openepa.kernel.forms import GovukDateField
 from openepa.planning.models import Relationship
 from openepa.rules.allocation import WEEKDAYS
 from openepa.rules.identifiers import uln_problem
-from openepa.web.forms import GovukDateField
 
 SAME_PERSON = "The IQA must be someone other than the assessor: choose another IQA"
 STALE = "This page is out of date: reload it and try again"

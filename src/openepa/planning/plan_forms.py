@@ -8,9 +8,9 @@ from typing import Any
 
 from django import forms
 
+from openepa.kernel.forms import GovukDateField
 from openepa.planning.plans import SUBMISSIONS, mode_choices
 from openepa.rules.model import Method
-from openepa.web.forms import GovukDateField
 
 STALE = "This page is out of date: reload it and try again"
 

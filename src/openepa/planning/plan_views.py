@@ -18,8 +18,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openepa.access import get_registration, registrations_for, role_required
 from openepa.accounts.models import User
+from openepa.kernel import specs
+from openepa.kernel.roles import role_required
 from openepa.planning import plans
 from openepa.planning.models import Booking
 from openepa.planning.plan_forms import (
@@ -32,6 +33,7 @@ from openepa.planning.plan_forms import (
 )
 from openepa.planning.plans import BookingRefused
 from openepa.planning.services import PlanningRefused, RecordChanged
+from openepa.registration.access import get_registration, registrations_for
 from openepa.registration.models import Registration
 from openepa.rules.booking import MODE_WORDS
 
@@ -76,7 +78,7 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """The plan: the meeting, each method's plan, the signatures and the bookings."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
-    spec = plans.specification_of(registration)
+    spec = specs.specification_of(registration)
     record = plans.plan_of(registration)
     planned = {m.method_id: m for m in record.methods.all()} if record else {}
     bookings = plans.live_bookings(registration)
@@ -119,7 +121,7 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
 def plan_edit(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """The allocated assessor records the planning meeting and the plan."""
     registration = get_registration(_user(request), registration_pk)
-    spec = plans.specification_of(registration)
+    spec = specs.specification_of(registration)
     record = plans.plan_of(registration)
     planned = {m.method_id: m for m in record.methods.all()} if record else {}
     initial: dict[str, Any] = {
@@ -199,7 +201,7 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """Book a method, checked against the specification's rules and the assessor's diary."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
-    spec = plans.specification_of(registration)
+    spec = specs.specification_of(registration)
     record = plans.plan_of(registration)
     wanted = request.GET.get("method", "")
     planned = {m.method_id: m for m in record.methods.all()} if record else {}
@@ -266,7 +268,7 @@ def booking_move(request: HttpRequest, booking_pk: int) -> HttpResponse:
     user = _user(request)
     booking = _booking(user, booking_pk)
     registration = get_registration(user, booking.registration_id)
-    spec = plans.specification_of(registration)
+    spec = specs.specification_of(registration)
     method = next(m for m in spec.methods if m.id == booking.method_id)
     form = MoveForm(
         request.POST if request.method == "POST" else None,
@@ -325,7 +327,7 @@ def booking_cancel(request: HttpRequest, booking_pk: int) -> HttpResponse:
     user = _user(request)
     booking = _booking(user, booking_pk)
     registration = get_registration(user, booking.registration_id)
-    spec = plans.specification_of(registration)
+    spec = specs.specification_of(registration)
     method = next(m for m in spec.methods if m.id == booking.method_id)
     form = CancelForm(
         request.POST if request.method == "POST" else None,

@@ -24,7 +24,13 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
-from openepa.notifications import events as notifications
+from openepa.kernel import clock, events, specs
+from openepa.planning.events import (
+    BookingMade,
+    BookingMoved,
+    PlanAgreed,
+    PlanReadyToSign,
+)
 from openepa.planning.models import (
     AssessmentPlan,
     AssessorProfile,
@@ -41,7 +47,6 @@ from openepa.rules.booking import MODE_WORDS, Finding, long_date
 from openepa.rules.dates import is_working_day
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Method, Specification
-from openepa.specifications.services import rules_for
 
 #: Modes offered where the specification does not say how a method may be carried out.
 DEFAULT_MODES = ("face_to_face", "remote", "recorded")
@@ -60,11 +65,6 @@ SUBMISSIONS: dict[str, str] = {
 }
 
 
-def today() -> date:
-    """Today's date in the EPAO's time zone (the one place planning asks the clock)."""
-    return timezone.localdate()
-
-
 class BookingRefused(PlanningRefused):
     """A booking the rules refuse, or whose warnings the user has not yet confirmed."""
 
@@ -75,11 +75,6 @@ class BookingRefused(PlanningRefused):
 
 
 # --- the specification ------------------------------------------------------------------
-
-
-def specification_of(registration: Registration) -> Specification:
-    """The specification the apprentice is registered on."""
-    return rules_for(registration.specification)[0]
 
 
 def allowed_modes(method: Method) -> list[str]:
@@ -178,7 +173,7 @@ def record_plan(
     """
     if registration.assessor_id != actor.pk:
         raise PlanningRefused("Only the allocated assessor records the plan")
-    spec = specification_of(registration)
+    spec = specs.specification_of(registration)
     plan = _locked_plan(registration, revision)
     recorded_before = plan.meeting_on is not None
     changes: dict[str, tuple[Any, Any]] = {}
@@ -215,7 +210,7 @@ def record_plan(
         plan.employer_told_at = None
     plan.recorded_by = actor
     plan.revision += 1
-    plan.updated_at = timezone.now()
+    plan.updated_at = clock.now()
     plan.save()
     _audit(
         actor,
@@ -225,7 +220,7 @@ def record_plan(
         f"Assessment plan of {registration.apprentice.full_name} recorded",
         changes=changes,
     )
-    notifications.plan_ready_to_sign(registration, plan, actor, changed=recorded_before)
+    events.publish(PlanReadyToSign(registration, plan, actor, changed=recorded_before))
     return plan
 
 
@@ -253,7 +248,7 @@ def sign_plan(registration: Registration, actor: User, *, revision: int) -> Asse
     party = "apprentice" if is_apprentice else "assessor"
     if getattr(plan, f"{party}_signed_at") is not None:
         raise PlanningRefused("You have already signed this plan")
-    now = timezone.now()
+    now = clock.now()
     setattr(plan, f"{party}_signed_by", actor)
     setattr(plan, f"{party}_signed_at", now)
     changes: dict[str, tuple[Any, Any]] = {f"{party}_signed_by": (None, actor.full_name)}
@@ -264,7 +259,7 @@ def sign_plan(registration: Registration, actor: User, *, revision: int) -> Asse
     plan.revision += 1
     plan.save()
     if tell_employer:
-        notifications.plan_agreed(registration, plan)
+        events.publish(PlanAgreed(registration, plan))
     _audit(
         actor,
         registration,
@@ -412,7 +407,7 @@ def _save_submissions(
     for name, (_, value) in changes.items():
         setattr(plan, name, value)
     plan.revision += 1
-    plan.updated_at = timezone.now()
+    plan.updated_at = clock.now()
     plan.save()
     _audit(
         actor,
@@ -447,7 +442,7 @@ def book(
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=registration.pk)
     )
-    spec = specification_of(registration)
+    spec = specs.specification_of(registration)
     method = next((m for m in spec.methods if m.id == method_id), None)
     if method is None:
         raise PlanningRefused("Choose a method from the list", field="method")
@@ -459,7 +454,7 @@ def book(
     proposed = rules.Booking(
         method=method_id,
         on=on,
-        booked_on=today(),
+        booked_on=clock.today(),
         minutes=tuple(minutes),
         mode=mode,  # type: ignore[arg-type]
     )
@@ -497,7 +492,7 @@ def book(
             "warnings accepted": (None, [w.message for w in warnings]),
         },
     )
-    notifications.booking_made(booking)
+    events.publish(BookingMade(booking))
     return booking
 
 
@@ -536,12 +531,12 @@ def move(
         .get(pk=booking.registration_id)
     )
     fresh = _locked_booking(booking, revision)
-    spec = specification_of(registration)
+    spec = specs.specification_of(registration)
     others = [b for b in live_bookings(registration) if b.pk != fresh.pk]
     proposed = rules.Booking(
         method=fresh.method_id,
         on=on,
-        booked_on=today(),
+        booked_on=clock.today(),
         minutes=tuple(minutes),
         mode=mode,  # type: ignore[arg-type]
     )
@@ -584,7 +579,7 @@ def move(
         reason=reason,
     )
     fresh.registration = registration
-    notifications.booking_moved(fresh, old_on=change.old_on, reason=reason)
+    events.publish(BookingMoved(fresh, old_on=change.old_on, reason=reason))
     return fresh
 
 
@@ -615,5 +610,5 @@ def cancel(booking: Booking, actor: User, *, revision: int, reason: str) -> Book
         changes={"status": (Booking.Status.BOOKED, Booking.Status.CANCELLED)},
         reason=reason,
     )
-    notifications.booking_moved(fresh, old_on=fresh.on, reason=reason, cancelled=True)
+    events.publish(BookingMoved(fresh, old_on=fresh.on, reason=reason, cancelled=True))
     return fresh

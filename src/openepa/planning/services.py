@@ -15,11 +15,11 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import diff, record_event
-from openepa.notifications import events as notifications
+from openepa.kernel import clock, events
+from openepa.planning.events import AssessorAllocated
 from openepa.planning.models import Allocation as AllocationRecord
 from openepa.planning.models import AssessorProfile, Relationship, UnavailablePeriod
 from openepa.registration.models import Registration
@@ -104,7 +104,7 @@ def update_profile(
     if not changes:
         return {}
     updated = AssessorProfile.objects.filter(pk=profile.pk, revision=revision).update(
-        revision=revision + 1, updated_at=timezone.now(), **values
+        revision=revision + 1, updated_at=clock.now(), **values
     )
     if not updated:  # pragma: no cover (the row is locked)
         raise RecordChanged("Someone else changed the profile: reload the page")
@@ -215,7 +215,7 @@ def remove_relationship(relationship: Relationship, actor: User, *, reason: str)
     """Withdraw a declaration (kept, marked removed, with who, when and why)."""
     if not reason.strip():
         raise PlanningRefused("Say why the relationship no longer applies", field="reason")
-    now = timezone.now()
+    now = clock.now()
     updated = Relationship.objects.filter(pk=relationship.pk, removed_at__isnull=True).update(
         removed_at=now, removed_by=actor, removal_reason=reason
     )
@@ -241,7 +241,7 @@ def apprenticeship_of(registration: Registration) -> rules.Apprenticeship:
         employer=registration.employer_id,
         provider=registration.provider_id,
         apprentice=registration.apprentice.uln,
-        window_start=registration.gateway_date or timezone.localdate(),
+        window_start=registration.gateway_date or clock.today(),
         window_end=registration.epa_window_end,
     )
 
@@ -422,7 +422,7 @@ def allocate(
         assessor=assessor,
         iqa=iqa,
         revision=F("revision") + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     if not updated:  # pragma: no cover (the row is locked)
         raise RecordChanged(_changed_message(registration))
@@ -450,7 +450,7 @@ def allocate(
     )
     registration.assessor, registration.iqa = assessor, iqa
     registration.revision = revision + 1
-    notifications.allocated(registration, record)
+    events.publish(AssessorAllocated(registration, record))
     return Allocated(record=record, changes=changes)
 
 

@@ -20,9 +20,9 @@ from datetime import date, timedelta
 from typing import Literal
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
-from django.utils import timezone
 
 from openepa.accounts.models import User
+from openepa.kernel import clock
 from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
 from openepa.rules import booking as rules
@@ -42,11 +42,6 @@ PLAN_FIELDS: dict[str, str] = {
     "project_start": "project_started_on",
     "project_completion": "project_completed_on",
 }
-
-
-def today() -> date:
-    """Today's date in the EPAO's time zone (replaced in tests to freeze time)."""
-    return timezone.localdate()
 
 
 def live_bookings(registration: Registration) -> list[Booking]:
@@ -182,7 +177,7 @@ def timeline(registration: Registration, on: date | None = None) -> list[Entry]:
     if plan is None:
         return []
     spec, _ = rules_for(registration.specification)
-    return entries(spec, plan, bookings, on or today())
+    return entries(spec, plan, bookings, on or clock.today())
 
 
 # --- the at-risk list --------------------------------------------------------------------
@@ -253,7 +248,7 @@ def at_risk(user: User, filters: AtRiskFilters, on: date | None = None) -> Query
     booked method needs is overdue, or a booking was made with warnings, or a result is past
     due. The rules then explain each row (:func:`reasons`).
     """
-    on = on or today()
+    on = on or clock.today()
     base = (
         Registration.objects.filter(
             epao_id=user.epao_id,
@@ -313,7 +308,7 @@ class Row:
 
 def rows(registrations: Sequence[Registration], on: date | None = None) -> list[Row]:
     """The reasons for each of a page's registrations (a fixed number of queries a page)."""
-    on = on or today()
+    on = on or clock.today()
     ids = [r.pk for r in registrations]
     plans = {p.registration_id: p for p in AssessmentPlan.objects.filter(registration_id__in=ids)}
     by_registration: dict[int, list[Booking]] = {pk: [] for pk in ids}

@@ -16,15 +16,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from openepa.access import get_registration, role_required
 from openepa.accounts.models import Organisation, User
+from openepa.kernel import clock
+from openepa.kernel.forms import GovukDateField
+from openepa.kernel.roles import role_required
 from openepa.planning import calendar, timeline
 from openepa.planning.models import Booking, CalendarFeed
+from openepa.registration.access import get_registration
 from openepa.specifications.models import SpecificationRecord
-from openepa.web.forms import GovukDateField
 
 Role = User.Role
 PAGE_SIZE = 25
@@ -39,7 +40,7 @@ def _user(request: HttpRequest) -> User:
 def timeline_page(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """Every date the rules produce for one apprentice: done, due or overdue."""
     registration = get_registration(_user(request), registration_pk)
-    on = timeline.today()
+    on = clock.today()
     return render(
         request,
         "planning/timeline.html",
@@ -124,7 +125,7 @@ def at_risk(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = AtRiskForm(request.GET or None, user=user)
     filters = form.filters() if request.GET else timeline.AtRiskFilters()
-    on = timeline.today()
+    on = clock.today()
     page = Paginator(timeline.at_risk(user, filters, on), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -184,7 +185,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = calendar.user_for_token(token)
     if user is None:
         raise Http404("No such calendar")
-    text = calendar.render(calendar.feed_events(user), f"OpenEPA: {user.full_name}", timezone.now())
+    text = calendar.render(calendar.feed_events(user), f"OpenEPA: {user.full_name}", clock.now())
     return _ics(text, "openepa.ics")
 
 
@@ -199,5 +200,5 @@ def booking_ics(request: HttpRequest, registration_pk: int, booking_pk: int) -> 
     )
     if booking is None or booking.status != Booking.Status.BOOKED:
         raise Http404("No such booking")
-    text = calendar.render([calendar.booking_event(booking)], "OpenEPA booking", timezone.now())
+    text = calendar.render([calendar.booking_event(booking)], "OpenEPA booking", clock.now())
     return _ics(text, f"booking-{booking.pk}.ics")

@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from openepa.access import get_registration, registrations_for, role_required
 from openepa.accounts.models import User
+from openepa.kernel.roles import role_required
 from openepa.planning import services
 from openepa.planning.forms import (
     AllocationForm,
@@ -29,6 +29,7 @@ from openepa.planning.forms import (
 )
 from openepa.planning.models import Relationship, UnavailablePeriod
 from openepa.planning.services import PlanningRefused, RecordChanged
+from openepa.registration.access import get_registration, registrations_for
 from openepa.registration.models import Registration
 
 Role = User.Role

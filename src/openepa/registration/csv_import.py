@@ -19,8 +19,7 @@ from datetime import date
 from django.core.files.uploadedfile import UploadedFile
 
 from openepa.accounts.models import Organisation, User
-from openepa.files.checks import UploadRefused, detect_kind
-from openepa.files.services import read_upload
+from openepa.kernel.uploads import UploadRefused, detect_kind, read_upload
 from openepa.registration.forms import (
     REGISTRATION_FIELDS,
     ApprenticeDetailsForm,
@@ -85,7 +84,7 @@ def template_csv() -> str:
 def read_text(upload: UploadedFile[bytes]) -> str:
     """The upload as text, if it is a UTF-8 text file of acceptable size.
 
-    Raises :class:`openepa.files.checks.UploadRefused` with a message otherwise.
+    Raises :class:`openepa.kernel.uploads.UploadRefused` with a message otherwise.
     """
     name = upload.name or "the file"
     data = read_upload(upload)
@@ -320,7 +319,7 @@ def _in_column_order(errors: list[RowError]) -> list[RowError]:
 def import_csv(user: User, upload: UploadedFile[bytes], *, today: date) -> ImportOutcome:
     """Check every row of an uploaded CSV file and register them all, or none.
 
-    Raises :class:`openepa.files.checks.UploadRefused` or :class:`CsvRefused` if the file
+    Raises :class:`openepa.kernel.uploads.UploadRefused` or :class:`CsvRefused` if the file
     cannot be read; returns the errors (and registers nothing) if any row has a problem.
     """
     text = read_text(upload)

@@ -16,10 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from openepa.accounts.models import Organisation, User
+from openepa.kernel.forms import GovukDateField, MonthField
 from openepa.registration.models import Registration
 from openepa.rules.identifiers import uln_problem
 from openepa.specifications.models import SpecificationRecord
-from openepa.web.forms import GovukDateField, MonthField
 
 # The fields of a registration, in the order the form asks them and the CSV file's columns.
 REGISTRATION_FIELDS = (

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import record_event
-from openepa.notifications.tasks import confirm_registrations
+from openepa.kernel import clock, events
+from openepa.registration.events import ApprenticesRegistered
 from openepa.registration.models import Apprentice, Registration
 from openepa.registration.timing import EarliestGateway, LeadTime, earliest_gateway, lead_time
 from openepa.specifications.models import SpecificationRecord
@@ -235,7 +236,7 @@ def _register(
 ) -> list[Registration]:
     """Check and create the registrations of ``rows`` inside the caller's transaction."""
     provider = _provider_of(user)
-    today = today or timezone.localdate()
+    today = today or clock.today()
     problems = registration_problems(user, rows, today=today, row_numbers=row_numbers)
     if problems:
         raise RegistrationRefused(problems)
@@ -288,7 +289,7 @@ def _create(
 ) -> list[Registration]:
     """Insert the apprentices not yet held and the registrations, audit each, build gateways."""
     epao = provider.tenant
-    now = timezone.now()
+    now = clock.now()
     ulns = sorted({row.uln for row in rows})
     held = _apprentices(epao, ulns)
     new: dict[str, Apprentice] = {}
@@ -364,9 +365,7 @@ def _create(
             ),
             changes={name: (None, getattr(registration, name)) for name in REGISTERED_FIELDS},
         )
-    _create_gateway_components(registrations, user)
-    ids = [registration.pk for registration in registrations]
-    transaction.on_commit(lambda: confirm_registrations.enqueue(ids))
+    events.publish(ApprenticesRegistered(registrations, user))
     return registrations
 
 
@@ -399,16 +398,6 @@ def _refetch(registrations: list[Registration]) -> list[Registration]:
             )
         )
     return [by_key[r.apprentice_id, r.standard] for r in registrations]
-
-
-def _create_gateway_components(registrations: Sequence[Registration], actor: User) -> None:
-    """Build each registration's gateway from its specification, once the gateway app can."""
-    try:
-        from openepa.gateway.services import create_components
-    except ImportError:  # the gateway's services are not there yet
-        return
-    for registration in registrations:
-        create_components(registration, actor=actor)
 
 
 def timing_of(registration: Registration) -> tuple[LeadTime | None, EarliestGateway | None]:

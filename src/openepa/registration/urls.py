@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from openepa.registration import views
+from openepa.registration import history, views
 
 app_name = "registration"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("upload/template.csv", views.template_csv, name="template_csv"),
     path("<int:pk>/", views.apprentice_detail, name="detail"),
+    path("<int:pk>/history/", history.registration_history, name="history"),
 ]

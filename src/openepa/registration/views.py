@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from openepa.access import get_registration, registrations_for, role_required
 from openepa.accounts.models import User
-from openepa.files.checks import UploadRefused
+from openepa.kernel import clock
+from openepa.kernel.roles import role_required
+from openepa.kernel.uploads import UploadRefused
 from openepa.registration import csv_import
+from openepa.registration.access import get_registration, registrations_for
 from openepa.registration.forms import (
     ListFilterForm,
     RegistrationForm,
@@ -91,7 +92,7 @@ def apprentice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def register(request: HttpRequest) -> HttpResponse:
     """Register one apprentice for the user's training provider."""
     user: User = request.user  # type: ignore[assignment]
-    today = timezone.localdate()
+    today = clock.today()
     form = RegistrationForm(request.POST or None, user=user, today=today)
     if request.method == "POST" and form.is_valid():
         try:
@@ -121,7 +122,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         try:
-            outcome = csv_import.import_csv(user, file, today=timezone.localdate())
+            outcome = csv_import.import_csv(user, file, today=clock.today())
         except (UploadRefused, csv_import.CsvRefused) as refused:
             form.add_error("file", str(refused))
         else:

@@ -7,8 +7,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from openepa.access import Role, get_registration, party_of, role_required
 from openepa.accounts.models import User
+from openepa.kernel.roles import role_required
+from openepa.registration.access import Role, get_registration, party_of
 from openepa.results.appeals import (
     PARTIES,
     AppealRefused,

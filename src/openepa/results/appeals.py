@@ -19,17 +19,17 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from openepa.access import party_of, registrations_for
 from openepa.accounts.models import User
+from openepa.accounts.policy import policy_of
 from openepa.assessment.models import AssessmentRecord
 from openepa.assessment.services import RecordRefused, amend_record
 from openepa.audit.services import record_event
-from openepa.gateway.services import today
-from openepa.notifications import events as notifications
+from openepa.kernel import clock, events
 from openepa.planning.services import candidates_for
+from openepa.registration.access import party_of, registrations_for
 from openepa.registration.models import Registration
+from openepa.results.events import AppealAssigned, AppealDecided, AppealLodged
 from openepa.results.models import Appeal, Result
-from openepa.results.policy import policy_of
 from openepa.results.reassessment import recalculate_result, released_on
 from openepa.rules import reassessment as rules
 from openepa.rules.dates import long_date
@@ -132,7 +132,7 @@ def lodge_appeal(
     result = latest_result(registration)
     if result is None:
         raise AppealRefused("There is no released result to appeal against yet.")
-    day = on or today()
+    day = on or clock.today()
     policy = policy_of(registration.epao_id)
     late = rules.appeal_late(released_on(result), policy.appeal_period_days, day)
     if late:
@@ -179,7 +179,7 @@ def lodge_appeal(
         changes={"status": (None, appeal.status), "methods": (None, appeal.methods)},
         reason=appeal.grounds,
     )
-    notifications.appeal_lodged(appeal)
+    events.publish(AppealLodged(appeal))
     return appeal
 
 
@@ -253,7 +253,7 @@ def assign_reviewer(appeal: Appeal, user: User, reviewer: User, *, revision: int
     old = fresh.reviewer.full_name if fresh.reviewer_id and fresh.reviewer else None
     old_status = fresh.status
     fresh.reviewer = reviewer
-    fresh.assigned_by, fresh.assigned_at = user, timezone.now()
+    fresh.assigned_by, fresh.assigned_at = user, clock.now()
     fresh.status = Appeal.Status.UNDER_REVIEW
     fresh.revision += 1
     fresh.save(update_fields=["reviewer", "assigned_by", "assigned_at", "status", "revision"])
@@ -266,7 +266,7 @@ def assign_reviewer(appeal: Appeal, user: User, reviewer: User, *, revision: int
         summary=f"{reviewer.full_name} assigned to review the appeal",
         changes={"reviewer": (old, reviewer.full_name), "status": (old_status, fresh.status)},
     )
-    notifications.appeal_assigned(fresh, user)
+    events.publish(AppealAssigned(fresh, user))
     return fresh
 
 
@@ -325,7 +325,7 @@ def decide_appeal(
     status = Appeal.Status.UPHELD if upheld else Appeal.Status.NOT_UPHELD
     fresh.status = status
     fresh.decision_reason = reason
-    fresh.decided_by, fresh.decided_at = user, timezone.now()
+    fresh.decided_by, fresh.decided_at = user, clock.now()
     fresh.revision += 1
     fresh.save(update_fields=["status", "decision_reason", "decided_by", "decided_at", "revision"])
     record_event(
@@ -340,5 +340,5 @@ def decide_appeal(
     )
     if upheld:
         recalculate_result(fresh.result, user, reason, cause=f"appeal {fresh.pk} upheld")
-    notifications.appeal_decided(fresh)
+    events.publish(AppealDecided(fresh))
     return fresh

@@ -8,8 +8,8 @@ from django import forms
 
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Judgement
+from openepa.kernel.forms import GovukDateField
 from openepa.results.models import Appeal
-from openepa.web.forms import GovukDateField
 
 
 class ReassessmentForm(forms.Form):

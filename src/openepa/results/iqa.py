@@ -17,7 +17,6 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from openepa.access import registrations_for
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, RecordChange
 from openepa.assessment.services import (
@@ -27,6 +26,8 @@ from openepa.assessment.services import (
     changed_since,
 )
 from openepa.audit.services import record_event
+from openepa.kernel import clock
+from openepa.registration.access import registrations_for
 
 Held = AssessmentRecord.Iqa.HELD
 
@@ -123,7 +124,7 @@ def _record_decision(
     record: AssessmentRecord, user: User, status: str, reason: str, history_reason: str
 ) -> None:
     """Clear a held record as upheld or amended, keeping the decision in its history."""
-    now = timezone.now()
+    now = clock.now()
     record.revision += 1
     RecordChange.objects.create(
         record=record,

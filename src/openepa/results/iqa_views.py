@@ -13,16 +13,17 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openepa.access import Role, role_required
 from openepa.accounts.models import User
+from openepa.accounts.policy import PolicyChanged, policy_of, update_policy
 from openepa.assessment.models import AssessmentRecord, Judgement
 from openepa.assessment.services import RecordRefused, history_of, judgements_of
 from openepa.files.models import StoredFile
 from openepa.gateway.models import PortfolioPiece
-from openepa.gateway.services import rules_of
+from openepa.kernel import specs
+from openepa.kernel.roles import role_required
+from openepa.registration.access import Role
 from openepa.results import iqa
 from openepa.results.forms_iqa import DecisionForm, PolicyForm
-from openepa.results.policy import PolicyChanged, policy_of, update_policy
 from openepa.rules.model import Specification
 from openepa.rules.recording import method_of
 
@@ -91,7 +92,7 @@ def iqa_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(iqa.held_for(user), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = []
     for record in page:
-        spec, _ = rules_of(record.registration)
+        spec, _ = specs.rules_of(record.registration)
         rows.append({"record": record, "method": _method_name(spec, record.method_id)})
     return render(request, "results/iqa_queue.html", {"page_obj": page, "rows": rows})
 
@@ -105,7 +106,7 @@ def _method_name(spec: Specification, method_id: str) -> str:
 
 def criteria_of(record: AssessmentRecord) -> list[dict[str, Any]]:
     """Every criterion of the record with its current judgement, comment and evidence."""
-    spec, _ = rules_of(record.registration)
+    spec, _ = specs.rules_of(record.registration)
     method = method_of(spec, record.method_id)
     current = judgements_of(record)
     lists: list[tuple[str, str, list[Any]]] = [("", "", list(method.criteria))]
@@ -259,7 +260,7 @@ def iqa_review(request: HttpRequest, record_pk: int) -> HttpResponse:
         form.add_error(None, refusal or "")
     else:
         form = DecisionForm(initial=_initial(record, criteria), criteria=criteria)
-    spec, _ = rules_of(record.registration)
+    spec, _ = specs.rules_of(record.registration)
     method = method_of(spec, record.method_id)
     return render(
         request,

@@ -1,4 +1,4 @@
-"""Each EPAO's quality and results policy, released results and their history, and appeals.
+"""Released results and their history, and appeals (each EPAO's policy: accounts).
 
 A result is created when the EPAO releases the grade the engine gives for a sitting. It is
 never deleted; an appeal that overturns it adds a :class:`ResultChange` with the old and new
@@ -10,37 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-
-
-class EpaoPolicy(models.Model):
-    """An EPAO's settings for sampling, appeals and certificate claims, edited by its admins."""
-
-    epao = models.OneToOneField(
-        "accounts.Organisation", on_delete=models.PROTECT, related_name="policy"
-    )
-    sample_first_decisions = models.PositiveSmallIntegerField(
-        "sample every decision among each assessor's first", default=5
-    )
-    sample_all_fails = models.BooleanField("sample every fail", default=True)
-    sample_all_distinctions = models.BooleanField("sample every distinction", default=True)
-    sample_percent_of_rest = models.PositiveSmallIntegerField(
-        "share of the other decisions sampled at random (per cent)", default=10
-    )
-    appeal_period_days = models.PositiveSmallIntegerField(
-        "appeal period (days after the result is released)", default=31
-    )
-    claim_top_grade_immediately = models.BooleanField(
-        "claim certificates for a distinction without waiting for the appeal period",
-        default=False,
-    )
-    revision = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(default=timezone.now)
-
-    def __str__(self) -> str:
-        return f"Policy of {self.epao}"
 
 
 class Result(models.Model):

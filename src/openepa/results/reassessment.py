@@ -20,15 +20,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.access import party_of
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.assessment.services import current_sitting, grade_sitting
 from openepa.audit.services import record_event
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import rules_of, today
-from openepa.notifications import events as notifications
+from openepa.kernel import clock, events, specs
+from openepa.registration.access import party_of
 from openepa.registration.models import Registration
+from openepa.results.events import ReassessmentRecorded, ResultRegraded
 from openepa.results.models import Result, ResultChange
 from openepa.results.release import methods_snapshot
 from openepa.rules import reassessment as rules
@@ -88,7 +88,7 @@ class ReassessmentState:
         return self.spec.reassessment.attempts_decided_by
 
 
-def _cycle(sittings: list[Sitting]) -> list[Sitting]:
+def attempt_cycle(sittings: list[Sitting]) -> list[Sitting]:
     """The sittings since the EPA was last taken whole (the first, or a whole EPA again)."""
     start = 0
     for index, sitting in enumerate(sittings):
@@ -117,8 +117,8 @@ def released_on(result: Result) -> date:
 
 def reassessment_state(registration: Registration, *, on: date | None = None) -> ReassessmentState:
     """Everything the resit and retake page shows, and why nothing can be recorded, if so."""
-    day = on or today()
-    spec, _ = rules_of(registration)
+    day = on or clock.today()
+    spec, _ = specs.rules_of(registration)
     sittings = list(registration.sittings.order_by("number"))
     results = {
         r.sitting_id: r
@@ -126,7 +126,7 @@ def reassessment_state(registration: Registration, *, on: date | None = None) ->
     }
     sitting = sittings[-1] if sittings else None
     result = results.get(sitting.pk) if sitting else None
-    cycle = _cycle(sittings)
+    cycle = attempt_cycle(sittings)
     fails = [results[s.pk] for s in cycle if s.pk in results and results[s.pk].grade == "fail"]
     first_fail = released_on(fails[0]) if fails else None
     deadline = rules.reassessment_deadline(
@@ -301,13 +301,15 @@ def record_reassessment(
     gateway_again = rules.returns_to_gateway(state.spec, kind)
     if gateway_again:
         return_to_gateway(registration, user, sitting, state.spec)
-    notifications.reassessment_recorded(
-        registration,
-        sitting,
-        what=what,
-        deadline_on=state.deadline.ends_on if state.deadline else None,
-        deadline_rule=state.deadline.summary if state.deadline else "",
-        gateway_again=gateway_again,
+    events.publish(
+        ReassessmentRecorded(
+            registration,
+            sitting,
+            what=what,
+            deadline_on=state.deadline.ends_on if state.deadline else None,
+            deadline_rule=state.deadline.summary if state.deadline else "",
+            gateway_again=gateway_again,
+        )
     )
     return sitting
 
@@ -368,7 +370,7 @@ def return_to_gateway(
     Registration.objects.filter(pk=registration.pk).update(
         status=Registration.Status.GATEWAY,
         revision=registration.revision + 1,
-        updated_at=timezone.now(),
+        updated_at=clock.now(),
     )
     registration.status = Registration.Status.GATEWAY
     registration.revision += 1
@@ -470,18 +472,12 @@ def recalculate_result(result: Result, user: User, reason: str, cause: str) -> R
 
 
 def _follow_grade_change(result: Result, old_grade: str, user: User, reason: str) -> None:
-    """Bring the registration and the certificate claim in line with a changed grade.
+    """Bring the registration in line with a changed grade, and tell the apps above.
 
-    A fail overturned to a pass completes the registration, takes the day of the change as
-    the achievement date and drafts the certificate claim; a changed achieved grade is
-    written into a claim not yet sent (which then has to be checked and marked ready
-    again). A claim already sent keeps its grade, and its readiness check shows the
-    difference.
+    A fail overturned to a pass completes the registration and takes the day of the change as
+    the achievement date. :class:`ResultRegraded` then lets certificate claims draft the
+    claim, or write the new grade into a claim not yet sent.
     """
-    from openepa.claims.models import CertificateClaim
-    from openepa.claims.services import draft_claim_for_result, update_claim
-    from openepa.rules.claims import EDITABLE, GRADE_WORDS
-
     registration = result.registration
     was_achieved = old_grade in ("pass", "distinction")
     if result.achieved and not was_achieved:
@@ -490,19 +486,9 @@ def _follow_grade_change(result: Result, old_grade: str, user: User, reason: str
             registration.revision += 1
             registration.save(update_fields=["status", "revision"])
         if result.achievement_date is None:
-            result.achievement_date = today()
+            result.achievement_date = clock.today()
             result.save(update_fields=["achievement_date"])
-        draft_claim_for_result(result, user)
-        return
-    claim = CertificateClaim.objects.filter(result=result).first()
-    if claim is not None and result.achieved and claim.status in EDITABLE:
-        update_claim(
-            claim,
-            user,
-            revision=claim.revision,
-            values={"overall_grade": GRADE_WORDS[result.grade]},
-            reason=f"The result changed on appeal: {reason}",
-        )
+    events.publish(ResultRegraded(result, old_grade, user, reason))
 
 
 def result_history(result: Result) -> list[ResultChange]:

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openepa.access import Role, get_registration, role_required
 from openepa.accounts.models import User
+from openepa.kernel.roles import role_required
+from openepa.registration.access import Role, get_registration
 from openepa.results.forms_appeals import ReassessmentForm
 from openepa.results.reassessment import (
     Agreement,

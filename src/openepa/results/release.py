@@ -23,7 +23,6 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from openepa.access import registrations_for
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.assessment.services import (
@@ -36,9 +35,10 @@ from openepa.assessment.services import (
     release_check,
 )
 from openepa.audit.services import record_event
-from openepa.gateway import services as gateway
-from openepa.notifications import events as notifications
+from openepa.kernel import clock, events, specs
+from openepa.registration.access import registrations_for
 from openepa.registration.models import Registration
+from openepa.results.events import ResultReleased
 from openepa.results.models import Result
 from openepa.rules.grading import GradeResult, grade
 from openepa.rules.model import Specification
@@ -78,7 +78,7 @@ def deadline(
     if due is None:
         return Deadline(None, "", "no date of assessment recorded yet", False)
     due_on, rule = due
-    today = gateway.today()
+    today = clock.today()
     return Deadline(
         due_on,
         rule,
@@ -168,14 +168,14 @@ def release_result(
             f"The grade changed since you loaded the page: the engine now gives "
             f"{overall.label} (your page showed {expected_grade}). Check it and release again."
         )
-    spec, _ = gateway.rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     last_on = last_assessment_on(sitting)
     if last_on is None:
         raise ReleaseRefused(
             "No assessment date is recorded for this sitting: the assessor must record it."
         )
     due = results_due(spec, last_on)
-    now = timezone.now()
+    now = clock.now()
     released_on = timezone.localdate(now)
     try:
         with transaction.atomic():
@@ -215,17 +215,8 @@ def release_result(
         },
         reason=result.reason,
     )
-    if result.achieved:
-        _draft_claim(result, user)
-    notifications.result_released(result)
+    events.publish(ResultReleased(result, user))
     return result
-
-
-def _draft_claim(result: Result, user: User) -> None:
-    """Draft the certificate claim of an achieved result (openepa.claims)."""
-    from openepa.claims.services import draft_claim_for_result
-
-    draft_claim_for_result(result, user)
 
 
 def _already_released(result: Result) -> str:
@@ -326,7 +317,7 @@ def queue_rows(sittings: list[Sitting]) -> list[QueueRow]:
     rows = []
     for sitting in sittings:
         registration = sitting.registration
-        spec, _ = gateway.rules_of(registration)
+        spec, _ = specs.rules_of(registration)
         own = by_registration.get(registration.pk, [])
         mine = [r for r in own if r.sitting_id == sitting.pk]
         problems = method_problems(spec, sitting, mine)
@@ -375,7 +366,7 @@ def result_state(registration: Registration, *, with_engine: bool) -> ResultStat
     ``with_engine`` runs the engine on the current sitting (for EPAO staff only: the grade
     is not shown to the parties before release).
     """
-    spec, _ = gateway.rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     sitting = current_sitting(registration)
     results = list(
         Result.objects.filter(registration=registration)

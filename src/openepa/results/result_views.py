@@ -15,11 +15,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openepa.access import Role, get_registration, role_required
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord
-from openepa.gateway.services import rules_of
+from openepa.kernel import specs
+from openepa.kernel.roles import role_required
 from openepa.planning.models import Booking
+from openepa.registration.access import Role, get_registration
 from openepa.registration.models import Registration
 from openepa.results import release
 from openepa.results.forms_iqa import ReleaseForm
@@ -137,7 +138,7 @@ def result(request: HttpRequest, registration_pk: int) -> HttpResponse:
     staff = user.role in STAFF
     state = release.result_state(registration, with_engine=staff)
     records = _feedback(registration)
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     return render(
         request,
         "results/result_detail.html",
@@ -194,7 +195,7 @@ def achievement_context(registration: Registration, *, staff: bool) -> dict[str,
 
     Grades, initials and dates appear once the result is released, or always for ``staff``.
     """
-    spec, standard = rules_of(registration)
+    spec, standard = specs.rules_of(registration)
     state = release.result_state(registration, with_engine=False)
     released = {m["id"]: m for m in state.result.methods} if state.result else {}
     records = _feedback(registration)

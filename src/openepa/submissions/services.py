@@ -23,14 +23,14 @@ from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 
-from openepa.access import party_of
 from openepa.accounts.models import Organisation, User
 from openepa.assessment.models import AssessmentRecord, RecordChange, Sitting
 from openepa.audit.services import record_event
-from openepa.files.checks import ALL_KINDS, DOCUMENT_KINDS, UploadRefused
 from openepa.files.services import path_of, store_upload
 from openepa.files.text import TextUnreadable, extract_stored_text
-from openepa.gateway.services import today
+from openepa.kernel import clock, specs
+from openepa.kernel.uploads import ALL_KINDS, DOCUMENT_KINDS, UploadRefused
+from openepa.registration.access import party_of
 from openepa.registration.models import Registration
 from openepa.results.models import Result
 from openepa.rules.model import Count, Element, Method, Report, Specification
@@ -65,11 +65,6 @@ class Changed(SubmissionRefused):
 
 
 # --- what a registration submits ------------------------------------------------------
-
-
-def spec_of(registration: Registration) -> Specification:
-    """The specification the apprentice is registered on."""
-    return rules_for(registration.specification)[0]
 
 
 def report_rule(spec: Specification) -> Report | None:
@@ -143,7 +138,7 @@ def upload_state(registration: Registration, spec: Specification, method: Method
             outcome=outcome,
             rework=rework,
             later_sitting_kind=later,
-            today=today(),
+            today=clock.today(),
             what="report" if method.id == REPORT_METHOD else method.name.lower(),
         )
         is_rework = refusal is None and outcome.grade == "fail" and later is None
@@ -193,7 +188,7 @@ def submit_file(
     Registration.objects.select_for_update().filter(pk=registration.pk).first()
     if not may_upload(user, registration):
         raise SubmissionRefused("Only the apprentice or their training provider upload files")
-    spec = spec_of(registration)
+    spec = specs.specification_of(registration)
     method = submission_method(spec, method_id)
     if method is None:
         raise SubmissionRefused("This method takes no uploads")
@@ -274,14 +269,14 @@ def withdraw(submission: Submission, user: User) -> None:
     locked = Submission.objects.select_for_update().get(pk=submission.pk)
     if not locked.current:
         raise SubmissionRefused("This file has already been replaced or withdrawn")
-    method = submission_method(spec_of(registration), locked.method_id)
+    method = submission_method(specs.specification_of(registration), locked.method_id)
     if method is not None:
-        state = upload_state(registration, spec_of(registration), method)
+        state = upload_state(registration, specs.specification_of(registration), method)
         if state.refusal:
             raise SubmissionRefused(state.refusal)
     locked.withdrawn = True
     locked.withdrawn_by = user
-    locked.withdrawn_at = timezone.now()
+    locked.withdrawn_at = clock.now()
     locked.save(update_fields=["withdrawn", "withdrawn_by", "withdrawn_at"])
     submission.withdrawn = True
     record_event(
@@ -531,7 +526,7 @@ def retire_question(question: InterviewQuestion, user: User, *, revision: int) -
         raise SubmissionRefused("This question has already been retired")
     locked.active = False
     locked.retired_by = user
-    locked.retired_at = timezone.now()
+    locked.retired_at = clock.now()
     locked.revision += 1
     locked.save(update_fields=["active", "retired_by", "retired_at", "revision"])
     QuestionChange.objects.create(
@@ -636,7 +631,7 @@ def _save_interview(
     record.interview = new
     record.revision += 1
     record.updated_by = user
-    record.updated_at = timezone.now()
+    record.updated_at = clock.now()
     record.save(update_fields=["interview", "revision", "updated_by", "updated_at"])
     RecordChange.objects.create(
         record=record,
@@ -662,7 +657,7 @@ def _save_interview(
 def interview_bank(record: AssessmentRecord) -> tuple[Count, QuerySet[InterviewQuestion]]:
     """The count rule and the active questions an assessor may choose for ``record``."""
     registration = record.registration
-    spec = spec_of(registration)
+    spec = specs.specification_of(registration)
     rule = interview_rule(spec, record.method_id)
     if rule is None:
         raise SubmissionRefused("This method has no interview questions")

@@ -3,9 +3,9 @@
 A registration's project report, annexes and showcase evidence; the assessor's interview
 questions and notes; the EPAO's interview question banks.
 
-Each view fetches through :mod:`openepa.access` (404 outside the user's scope), checks the
-role or party (403 for someone who may look but not act), calls one service function and
-renders.
+Each view fetches through :mod:`openepa.registration.access` (404 outside the user's scope),
+checks the role or party (403 for someone who may look but not act), calls one service
+function and renders.
 """
 
 from __future__ import annotations
@@ -22,9 +22,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from openepa.access import get_registration, party_of, role_required
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord
+from openepa.kernel import specs
+from openepa.kernel.roles import role_required
+from openepa.registration.access import get_registration, party_of
 from openepa.registration.models import Registration
 from openepa.submissions import services
 from openepa.submissions.forms import (
@@ -66,7 +68,7 @@ def overview(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """Every method the apprentice submits for: the report and its count, annexes, elements."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
-    spec = services.spec_of(registration)
+    spec = specs.specification_of(registration)
     return render(
         request,
         "submissions/overview.html",
@@ -82,7 +84,7 @@ def overview(request: HttpRequest, registration_pk: int) -> HttpResponse:
 
 
 def _method_or_404(registration: Registration, method_id: str) -> Any:
-    method = services.submission_method(services.spec_of(registration), method_id)
+    method = services.submission_method(specs.specification_of(registration), method_id)
     if method is None:
         raise Http404("This method takes no uploads")
     return method
@@ -96,7 +98,7 @@ def upload(request: HttpRequest, registration_pk: int, method_id: str) -> HttpRe
     method = _method_or_404(registration, method_id)
     if not services.may_upload(user, registration):
         raise PermissionDenied("Only the apprentice or their training provider upload files")
-    spec = services.spec_of(registration)
+    spec = specs.specification_of(registration)
     kinds = services.kinds_for(method)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, method=method, kinds=kinds)
@@ -171,7 +173,7 @@ def interview(request: HttpRequest, registration_pk: int, method_id: str) -> Htt
 
     user = _user(request)
     registration = get_registration(user, registration_pk)
-    spec = services.spec_of(registration)
+    spec = specs.specification_of(registration)
     rule = services.interview_rule(spec, method_id)
     if rule is None:
         raise Http404("This method has no interview")

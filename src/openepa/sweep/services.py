@@ -37,19 +37,19 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.assessment.services import last_assessment_on
 from openepa.files.models import StoredFile
+from openepa.kernel import clock
 from openepa.notifications.services import link, notify
 from openepa.planning import timeline
 from openepa.planning.models import Booking
 from openepa.registration.models import Registration
 from openepa.results import release
 from openepa.results.models import Result
-from openepa.results.reassessment import _cycle, released_on
+from openepa.results.reassessment import attempt_cycle, released_on
 from openepa.rules import booking as booking_rules
 from openepa.rules import reassessment as reassessment_rules
 from openepa.rules.model import Source, Specification
@@ -264,7 +264,7 @@ def resit_deadline(
     From already-read sittings (with their records) and results, so a batch needs no
     query a registration.
     """
-    cycle = _cycle(sittings)
+    cycle = attempt_cycle(sittings)
     fails = [results[s.pk] for s in cycle if s.pk in results and results[s.pk].grade == "fail"]
     if not fails:
         return None
@@ -474,7 +474,7 @@ def clean_orphaned_uploads(now: Any = None, chunk: int = 500) -> int:
     root = Path(settings.UPLOAD_DIR)
     if not root.is_dir():
         return 0
-    cutoff = (now or timezone.now()).timestamp() - ORPHAN_AGE.total_seconds()
+    cutoff = (now or clock.now()).timestamp() - ORPHAN_AGE.total_seconds()
     candidates: dict[str, Path] = {}
     for path in root.glob("*/*"):
         name = path.name
@@ -512,12 +512,11 @@ def _start(day: date, force: bool) -> SweepRun | None:
             if run.status == SweepRun.Status.FINISHED and not force:
                 return None
             running_elsewhere = (
-                run.status == SweepRun.Status.RUNNING
-                and run.started_at > timezone.now() - STALE_AFTER
+                run.status == SweepRun.Status.RUNNING and run.started_at > clock.now() - STALE_AFTER
             )
             if running_elsewhere and not force:
                 return None
-            run.started_at = timezone.now()
+            run.started_at = clock.now()
             run.finished_at = None
             run.status = SweepRun.Status.RUNNING
             run.error = ""
@@ -558,7 +557,7 @@ def run_sweep(day: date, *, force: bool = False, batch_size: int = BATCH_SIZE) -
     except Exception as error:
         SweepRun.objects.filter(pk=run.pk).update(
             status=SweepRun.Status.FAILED,
-            finished_at=timezone.now(),
+            finished_at=clock.now(),
             registrations=registrations,
             reminders=reminders,
             notifications=notifications,
@@ -570,6 +569,6 @@ def run_sweep(day: date, *, force: bool = False, batch_size: int = BATCH_SIZE) -
     run.notifications = notifications
     run.orphans_deleted = orphans
     run.status = SweepRun.Status.FINISHED
-    run.finished_at = timezone.now()
+    run.finished_at = clock.now()
     run.save()
     return _summary(run, skipped=False)

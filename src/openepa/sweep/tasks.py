@@ -7,7 +7,7 @@ from typing import Any
 
 from django_tasks import task
 
-from openepa.gateway.services import today
+from openepa.kernel import clock
 from openepa.sweep.services import run_sweep
 
 
@@ -19,7 +19,7 @@ def daily_sweep(day: str | None = None, force: bool = False) -> dict[str, Any]:
     finished sweep a day through, and each reminder's key sends it to each person once.
     Returns the summary (kept with the task's result).
     """
-    summary = run_sweep(date.fromisoformat(day) if day else today(), force=force)
+    summary = run_sweep(date.fromisoformat(day) if day else clock.today(), force=force)
     return {
         "day": summary.day.isoformat(),
         "registrations": summary.registrations,

@@ -7,9 +7,10 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from openepa.access import registrations_for, role_required
 from openepa.accounts.models import User
 from openepa.gateway.services import awaiting_review
+from openepa.kernel.roles import role_required
+from openepa.registration.access import registrations_for
 
 
 @login_required
@@ -61,8 +62,8 @@ def to_do(user: User) -> dict[str, int]:
 #: The EPAO admin's settings pages: (link, URL name, what it is for).
 SETTINGS = [
     ("Assessors", "planning:assessors", "Profiles, approvals, availability and relationships."),
-    ("Organisations", "accounts:organisations", "Training providers and employers."),
-    ("People", "accounts:people", "Everyone who signs in, and invitations."),
+    ("Organisations", "people:organisations", "Training providers and employers."),
+    ("People", "people:people", "Everyone who signs in, and invitations."),
     (
         "Quality settings",
         "results:policy",

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord
+from openepa.kernel import specs
 from openepa.registration.models import Registration
 from openepa.rules.recording import KEY
 
@@ -53,15 +54,13 @@ def field_label(name: str, labels: dict[str, str]) -> str:
 @register.inclusion_tag("assessment/_links.html")
 def assessment_links(registration: Registration, user: User) -> dict[str, Any]:
     """The registration page's "Assessment" section: a link to each method's record."""
-    from openepa.gateway.services import rules_of
-
     role = getattr(user, "role", None)
     allocated = role == User.Role.ASSESSOR and registration.assessor_id == user.pk
     readers = allocated or role in (User.Role.IQA, User.Role.EPAO_ADMIN)
     recording = registration.status == Registration.Status.GATEWAY_ACCEPTED
     if not readers or not (recording or registration.status == Registration.Status.COMPLETED):
         return {"links": []}
-    spec, _ = rules_of(registration)
+    spec, _ = specs.rules_of(registration)
     submitted = {
         r.method_id: r
         for r in AssessmentRecord.objects.filter(registration=registration).order_by(

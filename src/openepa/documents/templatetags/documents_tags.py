@@ -10,7 +10,7 @@ from django.urls import reverse
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord
 from openepa.documents.services import DOCUMENTS, STAFF, may_see
-from openepa.gateway.services import rules_of
+from openepa.kernel import specs
 from openepa.registration.models import Registration
 from openepa.results.models import Result
 
@@ -32,7 +32,7 @@ def documents_links(registration: Registration, user: User) -> dict[str, Any]:
             continue
         links.append({"url": url.replace("NAME", name), "title": title})
     if user.role in STAFF:
-        spec, _ = rules_of(registration)
+        spec, _ = specs.rules_of(registration)
         recorded = set(
             AssessmentRecord.objects.filter(registration=registration).values_list(
                 "method_id", flat=True

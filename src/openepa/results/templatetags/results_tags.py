@@ -7,10 +7,10 @@ from typing import Any
 from django import template
 
 from openepa.accounts.models import User
-from openepa.gateway.services import today
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.results.appeals import appeal_ends_on, appeals_of, latest_result
-from openepa.results.reassessment import reassessment_state
+from openepa.results.reassessment import gateway_note, reassessment_state
 
 register = template.Library()
 
@@ -35,6 +35,15 @@ def epa_section(registration: Registration, user: User) -> dict[str, Any]:
         "is_admin": user.role == User.Role.EPAO_ADMIN,
         "is_party": user.role in PARTIES,
         "appeal_until": appeal_until,
-        "appeal_open": appeal_until is not None and today() <= appeal_until,
+        "appeal_open": appeal_until is not None and clock.today() <= appeal_until,
         "appeals": appeals_of(registration),
     }
+
+
+@register.simple_tag
+def retake_note(registration: Registration) -> str | None:
+    """The gateway page's note while a retake sends the apprentice through the gateway again.
+
+    A template tag, so the gateway's page can show it without the gateway importing results.
+    """
+    return gateway_note(registration)

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms, template
 
-from openepa.web.forms import GovukDateWidget, MonthWidget
+from openepa.kernel.forms import GovukDateWidget, MonthWidget
 
 register = template.Library()
 

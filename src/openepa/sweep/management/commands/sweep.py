@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openepa.gateway.services import today
+from openepa.kernel import clock
 from openepa.sweep.services import run_sweep
 from openepa.sweep.tasks import daily_sweep
 
@@ -18,7 +18,7 @@ def _day(text: str) -> date:
     except ValueError:
         raise CommandError(
             f"'{text}' is not a date: give the day to sweep as YYYY-MM-DD, e.g. "
-            f"--day {today().isoformat()}."
+            f"--day {clock.today().isoformat()}."
         ) from None
 
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = _day(options["day"]) if options["day"] else today()
+        day = _day(options["day"]) if options["day"] else clock.today()
         if options["enqueue"]:
             result = daily_sweep.enqueue(day.isoformat(), options["force"])
             self.stdout.write(f"Enqueued the sweep of {day.isoformat()} (task {result.id}).")

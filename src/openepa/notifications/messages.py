@@ -1,8 +1,8 @@
 """Who is told about each event, and what their email says.
 
-Each function is called by the service that makes the change, inside its transaction and
-after the change; each uses a key that makes a repeat send nothing new (see
-:func:`openepa.notifications.services.notify`).
+Each function is called by a subscriber (:mod:`.subscriptions`) to the domain event the
+service publishes, inside its transaction and after the change; each uses a key that makes a
+repeat send nothing new (see :func:`openepa.notifications.services.notify`).
 
 Kinds and keys:
 
@@ -31,11 +31,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from openepa.accounts.models import User
+from openepa.assessment.models import Sitting
+from openepa.claims.models import CertificateClaim
+from openepa.documents.models import DocumentBatch
+from openepa.documents.services import results_letter
+from openepa.gateway.models import GatewayComponent, GatewaySubmission, ProjectProposal
+from openepa.kernel import clock, specs
 from openepa.notifications.services import (
     Attachment,
     epao_admins,
@@ -44,15 +52,13 @@ from openepa.notifications.services import (
     parties,
     people_of,
 )
+from openepa.planning import calendar
+from openepa.planning.models import Allocation as AllocationRecord
+from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
-
-if TYPE_CHECKING:
-    from openepa.assessment.models import Sitting
-    from openepa.claims.models import CertificateClaim
-    from openepa.gateway.models import GatewayComponent, GatewaySubmission, ProjectProposal
-    from openepa.planning.models import Allocation as AllocationRecord
-    from openepa.planning.models import AssessmentPlan, Booking
-    from openepa.results.models import Appeal, Result
+from openepa.results.appeals import appeal_ends_on
+from openepa.results.models import Appeal, Result
+from openepa.rules.booking import MODE_WORDS, long_date
 
 logger = logging.getLogger(__name__)
 
@@ -168,10 +174,7 @@ def allocated(registration: Registration, record: AllocationRecord) -> None:
 
 
 def _plan_lines(registration: Registration, plan: AssessmentPlan) -> list[str]:
-    from openepa.planning.plans import specification_of
-    from openepa.rules.booking import MODE_WORDS, long_date
-
-    names = {m.id: m.name for m in specification_of(registration).methods}
+    names = {m.id: m.name for m in specs.specification_of(registration).methods}
     return [
         f"- {names.get(m.method_id, m.method_id)}: "
         f"{long_date(m.planned_date) if m.planned_date else 'date to be agreed'}"
@@ -213,11 +216,8 @@ def plan_agreed(registration: Registration, plan: AssessmentPlan) -> None:
 
 
 def _booking_context(booking: Booking) -> dict[str, Any]:
-    from openepa.planning.plans import specification_of
-    from openepa.rules.booking import MODE_WORDS
-
     registration = booking.registration
-    names = {m.id: m.name for m in specification_of(registration).methods}
+    names = {m.id: m.name for m in specs.specification_of(registration).methods}
     minutes = ", ".join(f"{m} minutes" for m in booking.minutes or ())
     return {
         "method": names.get(booking.method_id, booking.method_id),
@@ -231,9 +231,7 @@ def _booking_context(booking: Booking) -> dict[str, Any]:
 
 
 def _ics(booking: Booking) -> Attachment:
-    from openepa.planning import calendar
-
-    text = calendar.render([calendar.booking_event(booking)], "OpenEPA booking", timezone.now())
+    text = calendar.render([calendar.booking_event(booking)], "OpenEPA booking", clock.now())
     return Attachment(f"booking-{booking.pk}.ics", text.encode("utf-8"), "text/calendar")
 
 
@@ -275,11 +273,6 @@ def booking_moved(booking: Booking, *, old_on: Any, reason: str, cancelled: bool
 
 
 def _results_letter(result: Result) -> Attachment | None:
-    try:
-        from openepa.documents.services import results_letter
-    except ImportError:  # the documents app is not there yet
-        logger.warning("No results letter attached: openepa.documents is not installed")
-        return None
     name = "results-letter" if result.achieved else "feedback-and-next-steps"
     uln = result.registration.apprentice.uln
     return Attachment(f"{name}-{uln}.pdf", results_letter(result), "application/pdf")
@@ -287,8 +280,6 @@ def _results_letter(result: Result) -> Attachment | None:
 
 def result_released(result: Result) -> None:
     """Tell the apprentice, employer and provider the result, with the results letter."""
-    from openepa.results.appeals import appeal_ends_on
-
     registration = result.registration
     letter = _results_letter(result)
     notify(
@@ -410,3 +401,52 @@ def claim_ready(claim: CertificateClaim, marked_by: User) -> None:
             "link": link("claims:detail", claim.pk),
         },
     )
+
+
+def documents_ready(batch: DocumentBatch) -> None:
+    """Tell the person who asked that the batch is ready (once: the key is the batch)."""
+    letters = "letter" if batch.count == 1 else "letters"
+    context: dict[str, Any] = {
+        "batch": batch,
+        "count": batch.count,
+        "what": (
+            f"The results letters of results released {long_date(batch.released_from)} to "
+            f"{long_date(batch.released_to)} are ready"
+        ),
+        "detail": f"{batch.count} {letters} in one ZIP file.",
+        "link": link("documents:batch_download", batch.pk),
+    }
+    notify(
+        users=[batch.requested_by],
+        kind="documents_ready",
+        key=f"batch:{batch.pk}",
+        context=context,
+    )
+
+
+# --- in the background -----------------------------------------------------------------
+
+
+#: How many registrations one batch of confirmations reads at a time.
+CONFIRM_BATCH = 200
+
+
+@task()
+def confirm_registrations(registration_ids: list[int]) -> int:
+    """Tell the parties of each new registration, a batch at a time; safe to run twice.
+
+    A CSV upload registers up to a thousand apprentices in one request; their emails are
+    prepared here, after the upload has been saved, rather than inside it. A registration
+    already confirmed is not confirmed again (the notification's key).
+    """
+    for start in range(0, len(registration_ids), CONFIRM_BATCH):
+        chunk = registration_ids[start : start + CONFIRM_BATCH]
+        with transaction.atomic():
+            registration_confirmed(
+                list(
+                    Registration.objects.filter(pk__in=chunk)
+                    .select_related("apprentice__user", "specification", "provider", "employer")
+                    .order_by("pk")
+                )
+            )
+    return len(registration_ids)

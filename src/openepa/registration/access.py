@@ -5,26 +5,30 @@ employer the registrations of their organisation, an apprentice only themself, a
 the registrations allocated to them and an IQA those sampled to them; an assessor or IQA also
 sees the registrations whose appeals they are assigned to review. A record outside the
 user's scope is "not found" (404), so its existence is not revealed; a page the role may not
-use at all is "forbidden" (403).
+use at all is "forbidden" (403): :mod:`openepa.kernel.roles`.
+
+A role's scope is a set of registrations, so this lives with the registration.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
-
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404
 
 from openepa.accounts.models import User
 from openepa.registration.models import Registration
-from openepa.results.models import Appeal
 
 Role = User.Role
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def _appeals_reviewed_by(user: User) -> Exists:
+    """Whether the registration has an appeal ``user`` reviews (a subquery: no duplicate rows).
+
+    Appeals belong to results, above registration: they are reached through the
+    registration's ``appeals`` relation rather than imported.
+    """
+    appeal = Registration._meta.get_field("appeals").related_model
+    return Exists(appeal._default_manager.filter(registration=OuterRef("pk"), reviewer=user.pk))
 
 
 def registrations_for(user: User) -> QuerySet[Registration]:
@@ -33,8 +37,8 @@ def registrations_for(user: User) -> QuerySet[Registration]:
     if user.role == Role.EPAO_ADMIN:
         return registrations
     if user.role in (Role.ASSESSOR, Role.IQA):
-        # Also the registrations whose appeals they review (a subquery: no duplicate rows).
-        reviewing = Exists(Appeal.objects.filter(registration=OuterRef("pk"), reviewer=user.pk))
+        # Also the registrations whose appeals they review.
+        reviewing = _appeals_reviewed_by(user)
         own = Q(assessor_id=user.pk) if user.role == Role.ASSESSOR else Q(iqa_id=user.pk)
         return registrations.filter(own | reviewing)
     if user.role == Role.PROVIDER:
@@ -75,19 +79,3 @@ def party_of(user: User, registration: Registration) -> str | None:
     if user.role == Role.ASSESSOR and registration.assessor_id == user.pk:
         return "assessor"
     return None
-
-
-def role_required(*roles: str) -> Callable[[View], View]:
-    """Let only signed-in users with one of ``roles`` use a view; others get 403."""
-
-    def decorator(view: View) -> View:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if getattr(request.user, "role", None) not in roles:
-                raise PermissionDenied("Your role cannot use this page")
-            return view(request, *args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorator

@@ -20,12 +20,13 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openepa.access import role_required
-from openepa.accounts import services
-from openepa.accounts.forms import (
+from openepa.accounts.models import Invitation, Organisation, User
+from openepa.kernel import clock
+from openepa.kernel.roles import role_required
+from openepa.people import services
+from openepa.people.forms import (
     AcceptInvitationForm,
     InvitationForm,
     NewPasswordForm,
@@ -34,7 +35,6 @@ from openepa.accounts.forms import (
     PeopleFilterForm,
     ResetPasswordForm,
 )
-from openepa.accounts.models import Invitation, Organisation, User
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -90,7 +90,7 @@ def add_organisation(request: HttpRequest) -> HttpResponse:
                 request,
                 f"{organisation.name} was added. You can now invite the people who work there.",
             )
-            return redirect("accounts:organisations")
+            return redirect("people:organisations")
     return render(request, "accounts/organisation_form.html", {"form": form})
 
 
@@ -151,7 +151,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(problem))
         else:
             _send(request, invitation, token)
-            return redirect("accounts:invitations")
+            return redirect("people:invitations")
     return render(request, "accounts/invite.html", {"form": form})
 
 
@@ -185,7 +185,7 @@ def invitations(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-pk")
     )
     page = paginate(request, queryset)
-    now = timezone.now()
+    now = clock.now()
     rows = [(invitation, services.invitation_status(invitation, now)) for invitation in page]
     return render(request, "accounts/invitations.html", {"page_obj": page, "rows": rows})
 
@@ -204,7 +204,7 @@ def renew_invitation(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(problem))
     else:
         _send(request, invitation, token)
-    return redirect("accounts:invitations")
+    return redirect("people:invitations")
 
 
 @require_http_methods(["GET", "POST"])
@@ -259,7 +259,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def get_success_url(self) -> str:
         """The page saying the email was sent."""
-        return reverse("accounts:password_reset_done")
+        return reverse("people:password_reset_done")
 
     def form_valid(self, form: Any) -> HttpResponse:
         """Send the email with links built from the configured site address."""
@@ -274,7 +274,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def get_success_url(self) -> str:
         """The page saying the password was changed."""
-        return reverse("accounts:password_reset_complete")
+        return reverse("people:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
         """Save the password and clear failed sign-in attempts for the address."""

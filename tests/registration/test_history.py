@@ -43,7 +43,7 @@ def moved(registration: Registration, bob: User) -> AuditEvent:
 def test_alice_sees_who_when_what_and_why(
     login: Callable[[User], Client], alice: User, registration: Registration, moved: AuditEvent
 ) -> None:
-    response = login(alice).get(f"/history/{registration.pk}/")
+    response = login(alice).get(f"/apprentices/{registration.pk}/history/")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Changed the planned assessment month" in html
@@ -84,7 +84,7 @@ def test_events_are_newest_first_and_other_registrations_are_left_out(
         registration=other,
         summary="Something about someone else",
     )
-    html = login(alice).get(f"/history/{registration.pk}/").content.decode()
+    html = login(alice).get(f"/apprentices/{registration.pk}/history/").content.decode()
     assert (
         html.index("Event number 2") < html.index("Event number 1") < html.index("Event number 0")
     )
@@ -111,13 +111,13 @@ def test_the_history_is_paginated_with_a_fixed_number_of_queries(
         )
     client = login(alice)
     with django_assert_max_num_queries(8):  # type: ignore[attr-defined]
-        first = client.get(f"/history/{registration.pk}/")
+        first = client.get(f"/apprentices/{registration.pk}/history/")
     html = first.content.decode()
     assert "Event 59" in html
     assert "Event 34" not in html
     assert "page 1 of 3" in html
     with django_assert_max_num_queries(8):  # type: ignore[attr-defined]
-        last = client.get(f"/history/{registration.pk}/", {"page": 3})
+        last = client.get(f"/apprentices/{registration.pk}/history/", {"page": 3})
     assert "Event 00" in last.content.decode()
 
 
@@ -134,7 +134,7 @@ def test_an_automatic_event_has_no_person(
     )
     assert (
         "OpenEPA, automatically"
-        in login(alice).get(f"/history/{registration.pk}/").content.decode()
+        in login(alice).get(f"/apprentices/{registration.pk}/history/").content.decode()
     )
 
 
@@ -147,7 +147,9 @@ def test_only_epao_admins_may_read_it(
     person: str,
 ) -> None:
     assert (
-        login(request.getfixturevalue(person)).get(f"/history/{registration.pk}/").status_code
+        login(request.getfixturevalue(person))
+        .get(f"/apprentices/{registration.pk}/history/")
+        .status_code
         == 403
     )
 
@@ -155,12 +157,12 @@ def test_only_epao_admins_may_read_it(
 def test_mallory_of_another_epao_is_told_it_does_not_exist(
     login: Callable[[User], Client], mallory: User, registration: Registration, moved: AuditEvent
 ) -> None:
-    assert login(mallory).get(f"/history/{registration.pk}/").status_code == 404
+    assert login(mallory).get(f"/apprentices/{registration.pk}/history/").status_code == 404
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(
     client: Client, registration: Registration
 ) -> None:
-    response = client.get(f"/history/{registration.pk}/")
+    response = client.get(f"/apprentices/{registration.pk}/history/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")

@@ -9,8 +9,8 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 
-from openepa.accounts import services
 from openepa.accounts.models import Invitation, Organisation, User
+from openepa.people import services
 from openepa.registration.models import Apprentice
 from openepa.rules.identifiers import ukprn_problem, uln_problem
 

@@ -199,7 +199,7 @@ def test_a_failed_email_keeps_the_invitation_and_says_so(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("mail server down")
 
-    monkeypatch.setattr("openepa.accounts.services.send_mail", broken)
+    monkeypatch.setattr("openepa.people.services.send_mail", broken)
     client = login(alice)
     response = invite(client, email="ivan@epao.example", full_name="Ivan", role="iqa")
     assert response.status_code == 302

@@ -1,4 +1,4 @@
-"""The audit trail of one registration, for EPAO admins."""
+"""The history of one registration (its audit trail), for EPAO admins."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
 
-from openepa.access import get_registration, role_required
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
+from openepa.kernel.roles import role_required
+from openepa.registration.access import get_registration
 
 PAGE_SIZE = 25
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -1,13 +1,12 @@
-"""URLs for signing in and out, resetting a password, organisations, people and history."""
+"""URLs for signing in and out, resetting a password, organisations and people."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from openepa.accounts import views
-from openepa.accounts.forms import SignInForm
-from openepa.audit.views import registration_history
+from openepa.people import views
+from openepa.people.forms import SignInForm
 
-app_name = "accounts"
+app_name = "people"
 
 auth_urlpatterns = [
     path(
@@ -44,5 +43,4 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    path("history/<int:pk>/", registration_history, name="audit"),
 ]

@@ -9,9 +9,9 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from openepa.accounts import services
 from openepa.accounts.models import Invitation, Organisation, User
 from openepa.audit.models import AuditEvent
+from openepa.people import services
 
 
 def test_alice_sees_waiting_expired_and_accepted_invitations(

@@ -12,9 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.accounts.models import Organisation, User
+from openepa.accounts.models import EpaoPolicy, Organisation, User
 from openepa.audit.services import diff, record_event
-from openepa.results.models import EpaoPolicy
+from openepa.kernel import clock
 
 POLICY_FIELDS = (
     "sample_first_decisions",
@@ -82,7 +82,7 @@ def update_policy(
         setattr(policy, name, value)
     policy.revision += 1
     policy.updated_by = actor
-    policy.updated_at = timezone.now()
+    policy.updated_at = clock.now()
     policy.save()
     record_event(
         actor=actor,

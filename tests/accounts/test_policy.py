@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from openepa.accounts.models import EpaoPolicy
+from openepa.accounts.policy import PolicyChanged, policy_of, update_policy
 from openepa.audit.models import AuditEvent
-from openepa.results.models import EpaoPolicy
-from openepa.results.policy import PolicyChanged, policy_of, update_policy
 
 URL = reverse("results:policy")
 

@@ -17,10 +17,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 
 from openepa.accounts.models import Invitation, Organisation, User
 from openepa.audit.services import record_event
+from openepa.kernel import clock
 from openepa.registration.models import Apprentice
 
 INVITATION_DAYS = 14
@@ -68,7 +68,7 @@ def invitation_status(invitation: Invitation, now: datetime | None = None) -> st
     """``accepted``, ``expired`` or ``pending``."""
     if invitation.accepted_at is not None:
         return "accepted"
-    if invitation.expires_at <= (now or timezone.now()):
+    if invitation.expires_at <= (now or clock.now()):
         return "expired"
     return "pending"
 
@@ -154,7 +154,7 @@ def invite(
         raise ValueError("Choose a role")
     if User.objects.filter(email=email).exists():
         raise ValueError(f"{email} already has an OpenEPA account")
-    now = timezone.now()
+    now = clock.now()
     closed = Invitation.objects.filter(
         epao=epao, email=email, accepted_at__isnull=True, expires_at__gt=now
     ).update(expires_at=now)
@@ -201,7 +201,7 @@ def renew_invitation(*, actor: User, invitation: Invitation) -> str:
     old_expiry = locked.expires_at
     token = secrets.token_urlsafe(32)
     locked.token_hash = hash_token(token)
-    locked.expires_at = timezone.now() + timedelta(days=INVITATION_DAYS)
+    locked.expires_at = clock.now() + timedelta(days=INVITATION_DAYS)
     locked.save(update_fields=["token_hash", "expires_at"])
     record_event(
         actor=actor,
@@ -217,7 +217,7 @@ def renew_invitation(*, actor: User, invitation: Invitation) -> str:
 
 def invitation_url(token: str) -> str:
     """The full address of the page that accepts an invitation, from ``SITE_URL``."""
-    return settings.SITE_URL + reverse("accounts:accept_invitation", kwargs={"token": token})
+    return settings.SITE_URL + reverse("people:accept_invitation", kwargs={"token": token})
 
 
 def send_invitation(invitation: Invitation, token: str) -> None:
@@ -298,7 +298,7 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
         epao=invitation.epao,
         organisation=invitation.organisation,
     )
-    invitation.accepted_at = timezone.now()
+    invitation.accepted_at = clock.now()
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     record_event(

@@ -11,9 +11,10 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from openepa.accounts import services
 from openepa.accounts.models import Invitation, Organisation, User
 from openepa.audit.models import AuditEvent
+from openepa.kernel import clock
+from openepa.people import services
 from openepa.registration.models import Registration
 
 NEW_PASSWORD = "a long and unusual passphrase"
@@ -142,7 +143,7 @@ def test_an_invitation_is_valid_until_14_days_have_passed(
     client: Client, alice: User, provider: Organisation, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sent_at = timezone.now()
-    monkeypatch.setattr(services.timezone, "now", lambda: sent_at)
+    monkeypatch.setattr(clock, "now", lambda: sent_at)
     _, token = services.invite(
         actor=alice,
         email="dan@acme.example",
@@ -150,9 +151,9 @@ def test_an_invitation_is_valid_until_14_days_have_passed(
         role="provider",
         organisation=provider,
     )
-    monkeypatch.setattr(services.timezone, "now", lambda: sent_at + timedelta(days=13, hours=23))
+    monkeypatch.setattr(clock, "now", lambda: sent_at + timedelta(days=13, hours=23))
     assert client.get(f"/invitation/{token}/").status_code == 200
-    monkeypatch.setattr(services.timezone, "now", lambda: sent_at + timedelta(days=14))
+    monkeypatch.setattr(clock, "now", lambda: sent_at + timedelta(days=14))
     assert client.get(f"/invitation/{token}/").status_code == 410
 
 

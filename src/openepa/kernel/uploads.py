@@ -1,4 +1,4 @@
-"""Decide what an uploaded file really is from its bytes, not its name.
+"""Uploads: what a file really is from its bytes, not its name, and how large it may be.
 
 Only a few kinds are accepted: PDF, Word (.docx), plain text, PNG and JPEG. A file whose
 name claims one kind while its content is another (an executable renamed ``.pdf``) is refused.
@@ -10,6 +10,9 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 
 KINDS = {
     "pdf": ("application/pdf", (".pdf",)),
@@ -102,3 +105,19 @@ def _is_plain_text(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return not any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text)
+
+
+def max_upload_bytes() -> int:
+    """The largest file accepted, from the MAX_UPLOAD_MB setting."""
+    return int(settings.MAX_UPLOAD_MB) * 1024 * 1024
+
+
+def read_upload(upload: UploadedFile[bytes]) -> bytes:
+    """Read an upload, refusing it before reading if it is too large."""
+    limit = max_upload_bytes()
+    if upload.size is not None and upload.size > limit:
+        raise UploadRefused(
+            f"The selected file must be smaller than {settings.MAX_UPLOAD_MB} MB: "
+            f"{upload.name} is {upload.size / (1024 * 1024):.1f} MB"
+        )
+    return bytes(upload.read(limit + 1))

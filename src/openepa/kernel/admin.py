@@ -1,0 +1,67 @@
+"""Django's admin site, for EPAO superusers only, limited to their own EPAO.
+
+Everyday work happens in OpenEPA's own pages, which audit every change. The admin is a tool
+for superusers: people and organisations can be corrected here; records that other pages
+own (apprentices, registrations, files, gateway work, the audit trail, specifications) are
+shown read-only, so nothing bypasses their rules and audit trail.
+
+This module sets the site up and holds the base classes; each app registers its own models
+in its ``admin.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+
+def superusers_only(request: HttpRequest) -> bool:
+    """Only active superusers may use the admin site; everyone else is sent to its login."""
+    user = request.user
+    return bool(user.is_active and user.is_superuser)
+
+
+admin.site.has_permission = superusers_only  # type: ignore[method-assign]
+admin.site.site_header = "OpenEPA administration (superusers)"
+admin.site.site_title = "OpenEPA administration"
+admin.site.index_title = "Records of your EPAO"
+
+
+def epao_id_of(request: HttpRequest) -> int | None:
+    """The EPAO of the signed-in superuser."""
+    return getattr(request.user, "epao_id", None)
+
+
+class TenantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """Shows only the rows of the superuser's own EPAO."""
+
+    tenant_lookup = "epao_id"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        """Rows of the signed-in superuser's EPAO."""
+        return super().get_queryset(request).filter(**{self.tenant_lookup: epao_id_of(request)})
+
+
+class ReadOnlyAdmin(TenantAdmin):
+    """Rows can be looked at, never added, changed or deleted here."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        """Records are created by OpenEPA's own pages."""
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        """Changes go through OpenEPA's pages, which check and audit them."""
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        """Nothing is deleted: records are kept for the audit trail."""
+        return False
+
+
+class RegistrationTenantReadOnly(ReadOnlyAdmin):
+    """Rows that belong to a registration of the superuser's EPAO."""
+
+    tenant_lookup = "registration__epao_id"

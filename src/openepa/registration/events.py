@@ -1,0 +1,17 @@
+"""What registration publishes (see :mod:`openepa.kernel.events`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openepa.accounts.models import User
+from openepa.registration.models import Registration
+
+
+@dataclass(frozen=True)
+class ApprenticesRegistered:
+    """Registrations were made (by the form or a CSV upload), inside their transaction."""
+
+    registrations: Sequence[Registration]
+    actor: User
