@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import expect
 
 from openepa.gateway import services as gateway_services
-from openepa.rules.gateway_rules import count_words
+from openepa.rules.words import count_words
 from tests.browser.journey import (
     PROPOSAL,
     Journey,
