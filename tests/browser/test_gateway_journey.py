@@ -26,7 +26,7 @@ import pytest
 from playwright.sync_api import expect
 
 from openepa.kernel import clock
-from openepa.rules.gateway_rules import count_words
+from openepa.rules.words import count_words
 from tests.browser.journey import (
     PROPOSAL,
     Journey,

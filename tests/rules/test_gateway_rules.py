@@ -1,4 +1,7 @@
-"""The gateway's pure rules: word counts, portfolio limits and the dates of a gateway."""
+"""The gateway's pure rules: proposal length, portfolio limits and the dates of a gateway.
+
+A proposal's words are counted by the one word counter, tested in ``test_words.py``.
+"""
 
 from __future__ import annotations
 
@@ -14,27 +17,6 @@ from openepa.rules.model import Specification
 @pytest.fixture(scope="module")
 def specs() -> dict[str, Specification]:
     return dict(load_catalogue().specifications)
-
-
-@pytest.mark.parametrize(
-    ("text", "words"),
-    [
-        ("", 0),
-        ("   \n\t ", 0),
-        ("One two three.", 3),
-        ("The customer's follow-up call", 4),
-        ("It’s a well-known self-evaluation", 4),
-        ("Open 24/7 – every day", 5),
-        ("A list:\n- first point\n- second point", 6),
-        ("3-month review in 2026", 4),
-        ("Café naïve résumé", 3),
-        ("'quoted' words - alone", 3),
-    ],
-)
-def test_words_are_runs_of_letters_or_digits_joined_by_apostrophes_or_hyphens(
-    text: str, words: int
-) -> None:
-    assert gateway_rules.count_words(text) == words
 
 
 def test_a_proposal_outside_its_word_range_is_refused_with_its_count() -> None:

@@ -54,6 +54,7 @@ from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
 from openepa.rules.model import Method, Portfolio, Specification, Standard, TimeRule
+from openepa.rules.words import count_words
 
 Status = GatewayComponent.Status
 
@@ -1026,7 +1027,7 @@ def submit_proposal(
     text = text.strip()
     if not text:
         raise GatewayRefused("Enter the text of your project proposal", field="text")
-    words = gateway_rules.count_words(text)
+    words = count_words(text)
     wording = spec.evidence.project_proposal
     if wording is not None:
         problem = gateway_rules.word_count_problem(words, wording.min_words, wording.max_words)

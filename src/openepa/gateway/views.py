@@ -38,6 +38,7 @@ from openepa.registration.access import get_registration, party_of
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
+from openepa.rules.words import count_words
 
 Status = GatewayComponent.Status
 
@@ -593,7 +594,7 @@ def proposal(request: HttpRequest, registration_pk: int, component_pk: int) -> H
         form = ProposalForm(request.POST)
         if form.is_valid():
             text = form.cleaned_data["text"]
-            words = gateway_rules.count_words(text)
+            words = count_words(text)
             if "count" not in request.POST:
                 try:
                     services.submit_proposal(
@@ -608,7 +609,7 @@ def proposal(request: HttpRequest, registration_pk: int, component_pk: int) -> H
                     )
                     return redirect("gateway:overview", registration_pk=registration.pk)
         else:
-            words = gateway_rules.count_words(request.POST.get("text", ""))
+            words = count_words(request.POST.get("text", ""))
     else:
         latest = proposals[0] if proposals else None
         form = ProposalForm(

@@ -1,7 +1,9 @@
-"""Pure rules of the gateway: word counts, portfolio limits and the dates a gateway depends on.
+"""Pure rules of the gateway: proposal length, portfolio limits and the dates a gateway depends on.
 
 Nothing here imports Django: each function takes the specification's own values (or the
 pydantic models of :mod:`openepa.rules.model`) and returns a value or a message for a person.
+A proposal's words are counted by :func:`openepa.rules.words.count_words`, the one word
+counter for proposals and reports.
 """
 
 from __future__ import annotations
@@ -12,21 +14,6 @@ from datetime import date
 
 from openepa.rules.dates import describe, shift
 from openepa.rules.model import Gateway, Portfolio, Source, Specification, TimeRule
-
-# A word is a run of letters or digits, which may contain apostrophes or hyphens between
-# such runs: "customer's", "follow-up", "24/7" (two words: "24" and "7"), "3-month" (one).
-# Punctuation, dashes standing alone ("–", " - ") and symbols are not words.
-_WORD = re.compile(r"[^\W_]+(?:['’\-‐][^\W_]+)*")
-
-
-def count_words(text: str) -> int:
-    """The number of words in ``text``.
-
-    A word is a sequence of letters or digits (any alphabet), possibly joined by internal
-    apostrophes (straight or curly) or hyphens: "it's", "self-evaluation" and "2025" are one
-    word each; a lone dash, bullet or punctuation mark is not a word.
-    """
-    return sum(1 for _ in _WORD.finditer(text))
 
 
 def word_count_problem(count: int, min_words: int, max_words: int) -> str | None:

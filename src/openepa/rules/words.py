@@ -1,13 +1,17 @@
-"""Word counts of the project report, against the specification's length and marking stop.
+"""The one word counter (project proposal and project report), and the report's marking stop.
 
-Nothing here imports Django. The text given is the report without its annexes: a
-specification's ``annexes_counted: false`` means the annexes are a separate upload or are
-cut off before counting.
+Nothing here imports Django. Every word count in OpenEPA comes from :func:`count_words`: the
+gateway's project proposal and the project report alike. For the report, the text given is the
+report without its annexes: a specification's ``annexes_counted: false`` means the annexes are
+a separate upload or are cut off before counting.
 
 Words
-    A word is a whitespace-separated token holding at least one letter or digit. A lone dash,
-    bullet or other punctuation is not a word; ``don't``, ``2,500`` and ``e-mail`` are one word
-    each. Any Unicode whitespace (including a non-breaking space) separates words.
+    A word is a whitespace-separated token holding at least one letter or digit, as a word
+    processor counts them (apprentices compare our count with their word processor's). Any
+    Unicode whitespace separates words, including a non-breaking space. So ``don't`` and
+    ``customer’s``, ``follow-up`` and ``self-evaluation``, ``2,500``, ``24/7``, a URL and
+    ``word—word`` (no spaces) are one word each; a lone dash, em-dash, bullet or other
+    punctuation between spaces is not a word. "2,500 words" is two words.
 
 Paragraphs
     Each line is a paragraph: text taken from a Word document has one paragraph per line
@@ -41,11 +45,14 @@ def is_word(token: str) -> bool:
 
 
 def count_words(text: str) -> int:
-    """Count the words of ``text``.
+    """Count the words of ``text``: whitespace-separated tokens holding a letter or digit.
 
-    A word is a whitespace-separated token containing at least one letter or digit, so a
-    lone dash or bullet is not a word, and ``don't``, ``2,500`` and ``e-mail`` are one word
-    each.
+    Any Unicode whitespace (including a non-breaking space) separates words; a token is a
+    word when it holds at least one letter or digit of any alphabet. So ``don't``,
+    ``customer’s``, ``follow-up``, ``2,500``, ``24/7``, a URL and ``word—word`` are one word
+    each, and a lone dash, em-dash, bullet or punctuation mark is not a word: "2,500 words"
+    is two words. This is how a word processor counts, and it is the one rule for the project
+    proposal and the project report.
     """
     return sum(1 for token in text.split() if is_word(token))
 
