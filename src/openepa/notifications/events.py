@@ -169,7 +169,7 @@ def allocated(registration: Registration, record: AllocationRecord) -> None:
 
 def _plan_lines(registration: Registration, plan: AssessmentPlan) -> list[str]:
     from openepa.planning.plans import specification_of
-    from openepa.rules.booking import MODE_WORDS, long_date
+    from openepa.rules.booking.context import MODE_WORDS, long_date
 
     names = {m.id: m.name for m in specification_of(registration).methods}
     return [
@@ -214,7 +214,7 @@ def plan_agreed(registration: Registration, plan: AssessmentPlan) -> None:
 
 def _booking_context(booking: Booking) -> dict[str, Any]:
     from openepa.planning.plans import specification_of
-    from openepa.rules.booking import MODE_WORDS
+    from openepa.rules.booking.context import MODE_WORDS
 
     registration = booking.registration
     names = {m.id: m.name for m in specification_of(registration).methods}

@@ -33,7 +33,7 @@ from openepa.planning.plan_forms import (
 from openepa.planning.plans import BookingRefused
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.models import Registration
-from openepa.rules.booking import MODE_WORDS
+from openepa.rules.booking.context import MODE_WORDS
 
 Role = User.Role
 BOOKERS = (Role.EPAO_ADMIN, Role.ASSESSOR)
