@@ -12,17 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from openepa.rules.booking import (
-    Booking,
-    Finding,
-    Plan,
-    check_booking,
-    check_plan,
-    deadlines,
-    long_date,
-    refused,
-    window_end,
-)
+from openepa.rules.booking.checks import check_booking, check_plan
+from openepa.rules.booking.context import Booking, Plan, long_date
+from openepa.rules.booking.deadlines import deadlines
+from openepa.rules.booking.findings import Finding, refused
+from openepa.rules.booking.ranges import window_end
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Specification
 

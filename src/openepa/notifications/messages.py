@@ -58,7 +58,7 @@ from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
 from openepa.results.appeals import appeal_ends_on
 from openepa.results.models import Appeal, Result
-from openepa.rules.booking import MODE_WORDS, long_date
+from openepa.rules.booking.context import MODE_WORDS, long_date
 
 logger = logging.getLogger(__name__)
 

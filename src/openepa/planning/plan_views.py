@@ -35,7 +35,7 @@ from openepa.planning.plans import BookingRefused
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
 from openepa.registration.models import Registration
-from openepa.rules.booking import MODE_WORDS
+from openepa.rules.booking.context import MODE_WORDS
 
 Role = User.Role
 BOOKERS = (Role.EPAO_ADMIN, Role.ASSESSOR)

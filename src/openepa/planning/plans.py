@@ -4,9 +4,9 @@ The allocated assessor records the planning meeting and the plan (each method's 
 mode and any reasonable adjustment); the apprentice and the assessor each sign their agreement
 as themselves, and when both have signed the employer is told. Changing a signed plan clears
 the signatures. Bookings are checked against the specification's rules
-(:func:`openepa.rules.booking.check_booking`) and the assessor's approval and availability on
-the day; a refusal saves nothing, a warning must be confirmed. A booking is moved or cancelled
-with a reason, never deleted: each change keeps a :class:`BookingChange`.
+(:func:`openepa.rules.booking.checks.check_booking`) and the assessor's approval and
+availability on the day; a refusal saves nothing, a warning must be confirmed. A booking is
+moved or cancelled with a reason, never deleted: each change keeps a :class:`BookingChange`.
 
 Every change is audited with its old and new values; plans and bookings change by
 compare-and-swap on ``revision`` so two people never overwrite each other's work.
@@ -42,8 +42,10 @@ from openepa.planning.models import (
 from openepa.planning.services import PlanningRefused, RecordChanged, apprenticeship_of
 from openepa.registration.models import Registration
 from openepa.rules import allocation
-from openepa.rules import booking as rules
-from openepa.rules.booking import MODE_WORDS, Finding, long_date
+from openepa.rules.booking import context as booking_context
+from openepa.rules.booking.checks import check_booking
+from openepa.rules.booking.context import MODE_WORDS, long_date
+from openepa.rules.booking.findings import Finding
 from openepa.rules.dates import is_working_day
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Method, Specification
@@ -288,7 +290,7 @@ def rules_plan(
     plan: AssessmentPlan | None,
     bookings: list[Booking],
     submissions: dict[str, date | None] | None = None,
-) -> rules.Plan:
+) -> booking_context.Plan:
     """The dates known for the apprentice, as the booking rules read them."""
     if registration.gateway_date is None:
         raise PlanningRefused(
@@ -296,12 +298,12 @@ def rules_plan(
         )
     dates = {name: getattr(plan, name) if plan else None for name in SUBMISSIONS}
     dates.update(submissions or {})
-    return rules.Plan(
+    return booking_context.Plan(
         gateway=registration.gateway_date,
         window_end=registration.epa_window_end,
         registered=timezone.localdate(registration.created_at),
         bookings=tuple(
-            rules.Booking(
+            booking_context.Booking(
                 method=b.method_id,
                 on=b.on,
                 booked_on=b.booked_on,
@@ -372,16 +374,14 @@ def assessor_problem(registration: Registration, assessor: User | None, day: dat
 def _check(
     registration: Registration,
     spec: Specification,
-    proposed: rules.Booking,
+    proposed: booking_context.Booking,
     others: list[Booking],
     submissions: dict[str, date | None] | None,
     confirmed: bool,
 ) -> list[Finding]:
     """Refuse a booking that breaks a rule; refuse unconfirmed warnings. Returns the warnings."""
     plan = plan_of(registration)
-    findings = rules.check_booking(
-        spec, rules_plan(registration, plan, others, submissions), proposed
-    )
+    findings = check_booking(spec, rules_plan(registration, plan, others, submissions), proposed)
     refusals = [f.message for f in findings if f.severity == "refusal"]
     problem = assessor_problem(registration, registration.assessor, proposed.on)
     if problem:
@@ -451,7 +451,7 @@ def book(
         raise PlanningRefused(
             f"The {method.name} is already booked: move that booking instead", field="method"
         )
-    proposed = rules.Booking(
+    proposed = booking_context.Booking(
         method=method_id,
         on=on,
         booked_on=clock.today(),
@@ -533,7 +533,7 @@ def move(
     fresh = _locked_booking(booking, revision)
     spec = specs.specification_of(registration)
     others = [b for b in live_bookings(registration) if b.pk != fresh.pk]
-    proposed = rules.Booking(
+    proposed = booking_context.Booking(
         method=fresh.method_id,
         on=on,
         booked_on=clock.today(),

@@ -25,7 +25,11 @@ from openepa.accounts.models import User
 from openepa.kernel import clock
 from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
-from openepa.rules import booking as rules
+from openepa.rules.booking import context as booking_context
+from openepa.rules.booking.checks import check_plan
+from openepa.rules.booking.context import long_date
+from openepa.rules.booking.deadlines import deadlines
+from openepa.rules.booking.ranges import window_end
 from openepa.rules.dates import shift
 from openepa.rules.model import Specification
 from openepa.specifications.models import SpecificationRecord
@@ -57,7 +61,7 @@ def plan_for(
     registration: Registration,
     assessment_plan: AssessmentPlan | None,
     bookings: Iterable[Booking],
-) -> rules.Plan | None:
+) -> booking_context.Plan | None:
     """The rules' view of one apprentice's dates; None before the gateway is dated."""
     if registration.gateway_date is None:
         return None
@@ -71,11 +75,11 @@ def plan_for(
             "project_started": assessment_plan.project_started_on,
             "project_completed": assessment_plan.project_completed_on,
         }
-    return rules.Plan(
+    return booking_context.Plan(
         gateway=registration.gateway_date,
         window_end=registration.epa_window_end,
         bookings=tuple(
-            rules.Booking(
+            booking_context.Booking(
                 method=b.method_id,
                 on=b.on,
                 booked_on=b.booked_on,
@@ -128,7 +132,7 @@ def _method_name(spec: Specification, method_id: str) -> str:
 
 
 def entries(
-    spec: Specification, plan: rules.Plan, bookings: Sequence[Booking], on: date
+    spec: Specification, plan: booking_context.Plan, bookings: Sequence[Booking], on: date
 ) -> list[Entry]:
     """Every date of the timeline on day ``on``, in date order."""
     found = [
@@ -140,7 +144,7 @@ def entries(
             done_on=plan.gateway,
         )
     ]
-    for deadline in rules.deadlines(spec, plan):
+    for deadline in deadlines(spec, plan):
         found.append(
             Entry(
                 date=deadline.date,
@@ -160,7 +164,7 @@ def entries(
                 name=f"{_method_name(spec, booking.method_id)} booked",
                 status="done" if booking.on < on else "due",
                 produced_by=(
-                    f"booking: booked on {rules.long_date(booking.booked_on)}"
+                    f"booking: booked on {long_date(booking.booked_on)}"
                     f" with {booking.assessor.full_name}"
                 ),
                 done_on=booking.on if booking.on < on else None,
@@ -330,31 +334,31 @@ def rows(registrations: Sequence[Registration], on: date | None = None) -> list[
 def _row(
     registration: Registration,
     spec: Specification,
-    plan: rules.Plan | None,
+    plan: booking_context.Plan | None,
     bookings: Sequence[Booking],
     on: date,
 ) -> Row:
     if plan is None:
         return Row(registration, [], registration.epa_window_end)
     reasons: list[str] = []
-    end = rules.window_end(spec, plan)
+    end = window_end(spec, plan)
     booked = {b.method_id for b in bookings}
     unbooked = [m.name for m in spec.methods if m.id not in booked]
     if unbooked and end is not None:
         when = "ended" if end < on else "ends"
         reasons.append(
-            f"EPA window {when} on {rules.long_date(end)} with {', '.join(unbooked)} not booked."
+            f"EPA window {when} on {long_date(end)} with {', '.join(unbooked)} not booked."
         )
-    for deadline in rules.deadlines(spec, plan):
+    for deadline in deadlines(spec, plan):
         if deadline.limit == "by" and deadline.done_on is None and deadline.date < on:
             if deadline.event == "last_assessment":
                 continue
             what = "Result past due" if deadline.event == "result" else "Overdue"
             reasons.append(
-                f"{what}: {deadline.name}, due by {rules.long_date(deadline.date)}"
+                f"{what}: {deadline.name}, due by {long_date(deadline.date)}"
                 f" ({deadline.produced_by})."
             )
-    for finding in rules.check_plan(spec, plan, on):
+    for finding in check_plan(spec, plan, on):
         if finding.severity == "refusal" or finding.method is not None:
             label = "Refused by a rule" if finding.severity == "refusal" else "Warning"
             reasons.append(f"{label}: {finding.name}. {finding.message}")

@@ -8,8 +8,8 @@ from the code that shows them on its pages:
 
 * submissions due and the EPA window's end from the timeline
   (:func:`openepa.planning.timeline.plan_for` and the booking rules'
-  :func:`openepa.rules.booking.deadlines`), while the gateway is accepted and no result has
-  been released;
+  :func:`openepa.rules.booking.deadlines.deadlines`), while the gateway is accepted and no
+  result has been released;
 * the resit or retake deadline after a released fail (the specification's time limit, as
   :func:`openepa.results.reassessment.reassessment_state` computes it);
 * the results deadline of a current sitting not released yet
@@ -50,8 +50,8 @@ from openepa.registration.models import Registration
 from openepa.results import release
 from openepa.results.models import Result
 from openepa.results.reassessment import attempt_cycle, released_on
-from openepa.rules import booking as booking_rules
 from openepa.rules import reassessment as reassessment_rules
+from openepa.rules.booking.deadlines import deadlines
 from openepa.rules.model import Source, Specification
 from openepa.rules.reminders import DeadlineItem, Kind, Reminder, reminders_due
 from openepa.specifications.services import rules_for
@@ -214,7 +214,7 @@ def _timeline_deadlines(
     booked = {b.method_id for b in bookings}
     unbooked = [m.name for m in spec.methods if m.id not in booked]
     found = []
-    for deadline in booking_rules.deadlines(spec, plan):
+    for deadline in deadlines(spec, plan):
         if deadline.limit != "by":
             continue
         kind: Kind
