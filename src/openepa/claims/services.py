@@ -24,7 +24,7 @@ from openepa.accounts.policy import policy_of
 from openepa.audit.services import record_event
 from openepa.claims.events import ClaimReady
 from openepa.claims.models import CertificateClaim, ClaimChange
-from openepa.kernel import clock, events
+from openepa.kernel import clock, events, specs
 from openepa.registration.access import registrations_for
 from openepa.registration.models import Apprentice
 from openepa.results.models import Appeal, Result
@@ -38,7 +38,6 @@ from openepa.rules.claims import (
     move_problem,
     normalise_postcode,
 )
-from openepa.specifications.services import rules_for
 
 Status = CertificateClaim.Status
 
@@ -104,7 +103,7 @@ def _prefill(result: Result) -> dict[str, Any]:
         "standard_reference": registration.standard,
         # The LARS code comes from the standard file where the EPAO has entered it
         # (``lars_code``); otherwise the admin enters it on the claim.
-        "standard_code": rules_for(registration.specification)[1].lars_code,
+        "standard_code": specs.rules_of(registration)[1].lars_code,
         "version": registration.version,
         "option": "",
         "overall_grade": GRADE_WORDS.get(result.grade, ""),

@@ -20,6 +20,11 @@ class RegisteredOnSpecification(Protocol):
     def specification(self) -> SpecificationRecord: ...
 
 
+def rules_of_record(record: SpecificationRecord) -> tuple[Specification, Standard]:
+    """The specification and standard of a stored specification (parsed once per process)."""
+    return rules_for(record)
+
+
 def rules_of(registration: RegisteredOnSpecification) -> tuple[Specification, Standard]:
     """The specification and standard the apprentice is registered on."""
     return rules_for(registration.specification)

@@ -22,11 +22,10 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
-from openepa.kernel import clock
+from openepa.kernel import clock, specs
 from openepa.planning import timeline
 from openepa.planning.models import AssessmentPlan, Booking, CalendarFeed
 from openepa.registration.models import Registration
-from openepa.specifications.services import rules_for
 
 PRODUCT = "-//OpenEPA//Assessment calendar//EN"
 ROLES_WITH_FEEDS = (User.Role.ASSESSOR, User.Role.APPRENTICE)
@@ -119,7 +118,7 @@ def _host() -> str:
 def booking_event(booking: Booking) -> Event:
     """A booked assessment as an event: timed where a start time is recorded."""
     registration = booking.registration
-    spec, _ = rules_for(registration.specification)
+    spec, _ = specs.rules_of(registration)
     method = next((m.name for m in spec.methods if m.id == booking.method_id), booking.method_id)
     starts_at = None
     if booking.starts_at is not None:
@@ -149,7 +148,7 @@ def deadline_events(
     rules_plan = timeline.plan_for(registration, plan, bookings)
     if rules_plan is None:
         return []
-    spec, _ = rules_for(registration.specification)
+    spec, _ = specs.rules_of(registration)
     events = []
     for index, entry in enumerate(timeline.entries(spec, rules_plan, bookings, date.min)):
         if entry.booking is not None or entry.done_on is not None:

@@ -22,7 +22,7 @@ from typing import Literal
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from openepa.accounts.models import User
-from openepa.kernel import clock
+from openepa.kernel import clock, specs
 from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
 from openepa.rules.booking import context as booking_context
@@ -33,7 +33,6 @@ from openepa.rules.booking.ranges import window_end
 from openepa.rules.dates import shift
 from openepa.rules.model import Specification
 from openepa.specifications.models import SpecificationRecord
-from openepa.specifications.services import rules_for
 
 Status = Literal["done", "due", "overdue"]
 
@@ -180,7 +179,7 @@ def timeline(registration: Registration, on: date | None = None) -> list[Entry]:
     plan = plan_for(registration, plan_of(registration), bookings)
     if plan is None:
         return []
-    spec, _ = rules_for(registration.specification)
+    spec, _ = specs.rules_of(registration)
     return entries(spec, plan, bookings, on or clock.today())
 
 
@@ -285,7 +284,7 @@ def at_risk(user: User, filters: AtRiskFilters, on: date | None = None) -> Query
     for record in SpecificationRecord.objects.filter(
         pk__in=base.values("specification_id").order_by().distinct()
     ):
-        spec, _ = rules_for(record)
+        spec, _ = specs.rules_of_record(record)
         methods = len(spec.methods)
         mine = Q(specification_id=record.pk)
         risk = Q(epa_window_end__lte=soon, booked_methods__lt=methods)
@@ -326,7 +325,7 @@ def rows(registrations: Sequence[Registration], on: date | None = None) -> list[
     for registration in registrations:
         bookings = by_registration[registration.pk]
         plan = plan_for(registration, plans.get(registration.pk), bookings)
-        spec, _ = rules_for(registration.specification)
+        spec, _ = specs.rules_of(registration)
         found.append(_row(registration, spec, plan, bookings, on))
     return found
 

@@ -20,12 +20,11 @@ from django.utils import timezone
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import record_event
-from openepa.kernel import clock, events
+from openepa.kernel import clock, events, specs
 from openepa.registration.events import ApprenticesRegistered
 from openepa.registration.models import Apprentice, Registration
 from openepa.registration.timing import EarliestGateway, LeadTime, earliest_gateway, lead_time
 from openepa.specifications.models import SpecificationRecord
-from openepa.specifications.services import rules_for
 
 BATCH_SIZE = 500
 
@@ -135,7 +134,7 @@ def registration_problems(
         standard = row.specification.standard
         if row.employer.epao_id != user.epao_id or row.employer.kind != Organisation.Kind.EMPLOYER:
             found.append(("employer", "Choose an employer from the list"))
-        spec, _ = rules_for(row.specification)
+        spec, _ = specs.rules_of(row)
         rule = lead_time(spec, today)
         if rule is not None:
             problem = rule.problem(row.planned_assessment_month)
@@ -402,7 +401,7 @@ def _refetch(registrations: list[Registration]) -> list[Registration]:
 
 def timing_of(registration: Registration) -> tuple[LeadTime | None, EarliestGateway | None]:
     """The registration lead time (from the registration date) and the earliest gateway."""
-    spec, _ = rules_for(registration.specification)
+    spec, _ = specs.rules_of(registration)
     registered_on = timezone.localdate(registration.created_at)
     return (
         lead_time(spec, registered_on),
