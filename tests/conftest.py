@@ -26,7 +26,7 @@ PASSWORD = "correct horse battery staple"
 
 def make_uln(seed: int) -> str:
     """A valid ULN derived from ``seed``; different seeds differ in their first six digits."""
-    from openepa.demo import uln_for
+    from openepa.demo.names import uln_for
 
     return uln_for(seed * 7919)
 

@@ -38,7 +38,7 @@ GOOD = ClaimData(
 
 
 def _valid_uln() -> str:
-    from openepa.demo import uln_for
+    from openepa.demo.names import uln_for
 
     return uln_for(7919)
 

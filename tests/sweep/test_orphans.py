@@ -16,7 +16,8 @@ from openepa.accounts.models import User
 from openepa.files.models import StoredFile
 from openepa.files.services import path_of
 from openepa.registration.models import Registration
-from openepa.sweep.services import clean_orphaned_uploads, run_sweep
+from openepa.sweep.orphans import clean_orphaned_uploads
+from openepa.sweep.services import run_sweep
 
 TWO_DAYS = 2 * 24 * 3600
 

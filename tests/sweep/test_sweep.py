@@ -27,9 +27,10 @@ from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
 from openepa.results.reassessment import reassessment_state
 from openepa.specifications.services import rules_for
-from openepa.sweep import services
+from openepa.sweep import reminders, services
+from openepa.sweep.deadlines import collect_deadlines, load_batch
 from openepa.sweep.models import SweepRun
-from openepa.sweep.services import collect_deadlines, load_batch, run_sweep
+from openepa.sweep.services import run_sweep
 from tests.epa import accept, policy_without_sampling
 from tests.planning.conftest import book
 from tests.results.test_reassessment_support import assess, failed_highfield
@@ -243,7 +244,7 @@ def test_a_crashed_sweep_is_run_again_and_a_running_one_is_left_alone(
     def broken(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("the mail templates are missing")
 
-    monkeypatch.setattr(services, "send_reminders", broken)
+    monkeypatch.setattr(reminders, "send_reminders", broken)
     with pytest.raises(RuntimeError):
         sweep(day)
     run = SweepRun.objects.get(day=day)

@@ -7,7 +7,8 @@ from typing import Any
 from django.test import Client
 
 from openepa.accounts.models import User
-from openepa.demo import DEMO_PASSWORD, create_demo, uln_for
+from openepa.demo.build import DEMO_PASSWORD, create_demo
+from openepa.demo.names import uln_for
 from openepa.registration.models import Registration
 from openepa.rules.identifiers import uln_problem
 

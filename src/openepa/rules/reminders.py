@@ -1,6 +1,6 @@
 """Which deadline reminders are due on a day: pure rules, no Django.
 
-The daily sweep (:mod:`openepa.sweep.services`) gathers every deadline of the live
+The daily sweep (:mod:`openepa.sweep.deadlines`) gathers every deadline of the live
 registrations — submissions due, EPA windows ending, resit and retake limits, results due —
 as :class:`DeadlineItem` and asks :func:`reminders_due` which to remind people of today.
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openepa.demo import DEMO_PASSWORD, create_demo
+from openepa.demo.build import DEMO_PASSWORD, create_demo
 
 
 class Command(BaseCommand):

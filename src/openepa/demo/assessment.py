@@ -24,7 +24,7 @@ from openepa.assessment.services import (
     save_draft,
     submit_record,
 )
-from openepa.kernel import clock
+from openepa.kernel import clock, specs
 from openepa.planning.services import current_specifications
 from openepa.registration.models import Registration
 from openepa.results.appeals import lodge_appeal
@@ -32,7 +32,6 @@ from openepa.results.iqa import uphold
 from openepa.results.release import release_result
 from openepa.rules.model import Specification
 from openepa.rules.recording import method_of
-from openepa.specifications.services import rules_for
 from openepa.submissions.models import InterviewQuestion
 from openepa.submissions.services import add_question, seed_question_banks
 
@@ -60,7 +59,7 @@ def add_demo_question_banks(epao: Organisation, admin: User) -> None:
     """Seed each bank from its specification and top it up to the number an interview needs."""
     seed_question_banks(epao, admin)
     for record_spec in {r.spec_id: r for r in current_specifications()}.values():
-        spec, _ = rules_for(record_spec)
+        spec, _ = specs.rules_of_record(record_spec)
         rule = spec.evidence.interview_questions
         if rule is None:
             continue
@@ -106,7 +105,7 @@ def _record(
     submit: bool = True,
 ) -> AssessmentRecord:
     """Keep one method's record as the assessor would, and submit it."""
-    spec, _ = rules_for(registration.specification)
+    spec, _ = specs.rules_of(registration)
     method = method_of(spec, method_id)
     record = open_record(registration, method_id, assessor)
     interview = _interview(registration, spec, method_id)
@@ -211,7 +210,7 @@ def _take_to(
     stage: str, registration: Registration, assessor: User, iqa: User, admin: User, on: date
 ) -> None:
     """Record, quality assure and release one registration up to ``stage``."""
-    spec, _ = rules_for(registration.specification)
+    spec, _ = specs.rules_of(registration)
     methods = [m.id for m in spec.methods]
     if stage == "draft":
         _record(registration, methods[0], assessor, on=on)

@@ -1,0 +1,1 @@
+"""Demo data at any size, made through the services the pages use."""
