@@ -22,7 +22,7 @@ from openepa.gateway import services as gateway
 from openepa.gateway.models import GatewayComponent
 from openepa.kernel import clock
 from openepa.notifications.models import Notification
-from openepa.planning import plans
+from openepa.planning import bookings, plans
 from openepa.planning import services as planning
 from openepa.registration.models import Registration
 from openepa.registration.services import RegistrationDetails, register_apprentice
@@ -242,7 +242,7 @@ def test_a_booking_made_moved_and_cancelled_is_sent_with_its_calendar_file(
     monkeypatch.setattr(clock, "today", lambda: date(2026, 8, 3))
     registration = _past_gateway(make_registration, pat, anna, ivy)
     with sent():
-        booking = plans.book(
+        booking = bookings.book(
             registration,
             anna,
             method_id="observation",
@@ -262,7 +262,7 @@ def test_a_booking_made_moved_and_cancelled_is_sent_with_its_calendar_file(
     assert "DTSTART:20260817T090000Z" in content
     mail.outbox.clear()
     with sent():
-        moved = plans.move(
+        moved = bookings.move(
             booking,
             anna,
             revision=booking.revision,
@@ -280,7 +280,7 @@ def test_a_booking_made_moved_and_cancelled_is_sent_with_its_calendar_file(
     assert "DTSTART:20260824T130000Z" in message.attachments[0][1]
     mail.outbox.clear()
     with sent():
-        plans.cancel(moved, anna, revision=moved.revision, reason="The apprentice left")
+        bookings.cancel(moved, anna, revision=moved.revision, reason="The apprentice left")
     assert recipients() == [ANNA, BOB, PAT]
     assert "cancelled" in mail.outbox[0].subject
     assert mail.outbox[0].attachments == []

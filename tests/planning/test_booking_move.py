@@ -17,7 +17,7 @@ from django.urls import reverse
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.kernel import clock
-from openepa.planning import plans
+from openepa.planning import bookings
 from openepa.planning.models import Booking, BookingChange
 from openepa.registration.models import Registration
 from tests.planning.conftest import GATEWAY, approve
@@ -43,7 +43,7 @@ def observation(
         iqa=ivy,
         created_at=datetime(2026, 5, 1, tzinfo=UTC),
     )
-    return plans.book(
+    return bookings.book(
         registration,
         anna,
         method_id="observation",

@@ -17,7 +17,7 @@ from django.urls import reverse
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.kernel import clock
-from openepa.planning import plans
+from openepa.planning import bookings, plans
 from openepa.planning.models import AssessmentPlan, PlannedMethod
 from openepa.registration.models import Registration
 from tests.planning.conftest import GATEWAY, approve
@@ -184,7 +184,7 @@ def test_the_plan_page_keeps_the_same_number_of_queries_with_more_bookings(
     with django_assert_max_num_queries(12) as few:
         client.get(url)
     for method, on in (("project", date(2026, 9, 21)), ("discussion", date(2026, 9, 28))):
-        plans.book(
+        bookings.book(
             pats,
             alice,
             method_id=method,

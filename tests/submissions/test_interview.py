@@ -11,9 +11,9 @@ from django.urls import reverse
 from openepa.accounts.models import Organisation, User
 from openepa.assessment.models import AssessmentRecord, RecordChange
 from openepa.registration.models import Registration
-from openepa.submissions import services
+from openepa.submissions import interviews, question_banks
 from openepa.submissions.models import InterviewQuestion
-from openepa.submissions.services import Changed, SubmissionRefused
+from openepa.submissions.refusals import Changed, SubmissionRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ SOURCE_QUOTE = (
 @pytest.fixture
 def bank(epao: Organisation, alice: User, highfield: Registration) -> list[InterviewQuestion]:
     return [
-        services.add_question(
+        question_banks.add_question(
             epao,
             alice,
             spec_id="st0071-highfield",
@@ -45,7 +45,7 @@ def ids(questions: list[InterviewQuestion]) -> list[int]:
 def test_ten_questions_are_snapshotted_with_a_change_row(
     project_record: AssessmentRecord, anna: User, bank: list[InterviewQuestion]
 ) -> None:
-    services.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
+    interviews.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
     project_record.refresh_from_db()
     assert project_record.revision == 2
     assert [item["number"] for item in project_record.interview] == list(range(1, 11))
@@ -70,7 +70,7 @@ def test_nine_or_eleven_questions_are_refused_quoting_the_spec(
     project_record: AssessmentRecord, anna: User, bank: list[InterviewQuestion], count: int
 ) -> None:
     with pytest.raises(SubmissionRefused) as refused:
-        services.set_interview_questions(project_record, anna, ids(bank[:count]), revision=1)
+        interviews.set_interview_questions(project_record, anna, ids(bank[:count]), revision=1)
     assert refused.value.message.startswith(f"Choose exactly 10 questions: you chose {count}. ")
     assert SOURCE_QUOTE in refused.value.message
     project_record.refresh_from_db()
@@ -85,9 +85,9 @@ def test_a_retired_question_cannot_be_chosen(
     bank: list[InterviewQuestion],
     login: Callable[[User], Client],
 ) -> None:
-    services.retire_question(bank[0], alice, revision=1)
+    question_banks.retire_question(bank[0], alice, revision=1)
     with pytest.raises(SubmissionRefused, match="Question 1 has been retired"):
-        services.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
+        interviews.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
     page = login(anna).get(
         reverse("submissions:interview", args=[project_record.registration_id, "project"])
     )
@@ -99,12 +99,12 @@ def test_a_retired_question_cannot_be_chosen(
 def test_a_stale_revision_or_a_submitted_record_is_refused(
     project_record: AssessmentRecord, anna: User, bank: list[InterviewQuestion]
 ) -> None:
-    services.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
+    interviews.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
     with pytest.raises(Changed, match="Someone else saved this record"):
-        services.set_interview_questions(project_record, anna, ids(bank[2:12]), revision=1)
+        interviews.set_interview_questions(project_record, anna, ids(bank[2:12]), revision=1)
     AssessmentRecord.objects.filter(pk=project_record.pk).update(status="submitted")
     with pytest.raises(SubmissionRefused, match="The record has been submitted"):
-        services.save_interview_notes(project_record, anna, {bank[0].pk: "x"}, revision=2)
+        interviews.save_interview_notes(project_record, anna, {bank[0].pk: "x"}, revision=2)
 
 
 def test_only_the_allocated_assessor(
@@ -119,26 +119,28 @@ def test_only_the_allocated_assessor(
         organisation=epao,
     )
     with pytest.raises(SubmissionRefused, match="allocated assessor"):
-        services.set_interview_questions(project_record, other, ids(bank[:10]), revision=1)
+        interviews.set_interview_questions(project_record, other, ids(bank[:10]), revision=1)
 
 
 def test_notes_are_saved_per_question_and_kept_when_questions_change(
     project_record: AssessmentRecord, anna: User, bank: list[InterviewQuestion]
 ) -> None:
-    services.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
-    services.save_interview_notes(
+    interviews.set_interview_questions(project_record, anna, ids(bank[:10]), revision=1)
+    interviews.save_interview_notes(
         project_record, anna, {bank[0].pk: "Clear answer", bank[1].pk: " Partial "}, revision=2
     )
     project_record.refresh_from_db()
     assert project_record.interview[0]["notes"] == "Clear answer"
     assert project_record.interview[1]["notes"] == "Partial"
     assert project_record.revision == 3
-    services.set_interview_questions(project_record, anna, ids(bank[:9] + bank[10:11]), revision=3)
+    interviews.set_interview_questions(
+        project_record, anna, ids(bank[:9] + bank[10:11]), revision=3
+    )
     project_record.refresh_from_db()
     assert project_record.interview[0]["notes"] == "Clear answer"
     assert RecordChange.objects.filter(record=project_record, field="interview").count() == 3
     with pytest.raises(SubmissionRefused, match="only be written for the questions chosen"):
-        services.save_interview_notes(project_record, anna, {bank[11].pk: "x"}, revision=4)
+        interviews.save_interview_notes(project_record, anna, {bank[11].pk: "x"}, revision=4)
 
 
 def test_the_interview_page_chooses_questions_and_takes_notes(

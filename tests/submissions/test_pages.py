@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.registration.models import Registration
-from openepa.submissions import services
+from openepa.submissions import uploads
 from tests.submissions.conftest import report_text, txt
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_people_outside_the_registration_cannot_find_it(
 def test_the_employer_sees_but_cannot_upload(
     highfield: Registration, pat: User, erin: User, login: Callable[[User], Client]
 ) -> None:
-    services.submit_file(
+    uploads.submit_file(
         highfield, pat, method_id="project", kind="report", upload=txt("r.txt", report_text(2400))
     )
     client = login(erin)
@@ -57,10 +57,10 @@ def test_the_overview_query_count_does_not_grow_with_files(
 
     def add(count: int) -> None:
         for n in range(count):
-            services.submit_file(
+            uploads.submit_file(
                 highfield, pat, method_id="project", kind="annex", upload=txt(f"a{n}.txt", "x")
             )
-            services.submit_file(
+            uploads.submit_file(
                 highfield, pat, method_id="project", kind="report", upload=txt(f"r{n}.txt", "y")
             )
 

@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openepa.accounts.models import Organisation, User
-from openepa.submissions import services
+from openepa.submissions import question_banks
 from openepa.submissions.models import InterviewQuestion, QuestionChange
-from openepa.submissions.services import Changed, SubmissionRefused
+from openepa.submissions.refusals import Changed, SubmissionRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _add(
     epao: Organisation, user: User, text: str, spec: str = "st0071-highfield"
 ) -> InterviewQuestion:
-    return services.add_question(
+    return question_banks.add_question(
         epao, user, spec_id=spec, method_id="project", text=text, criteria=[], source=""
     )
 
@@ -29,9 +29,9 @@ def _add(
 def test_seed_question_banks_adds_highfields_examples_once(
     specs: object, epao: Organisation, alice: User
 ) -> None:
-    assert services.seed_question_banks(epao, alice) == 6
-    assert services.seed_question_banks(epao, alice) == 0
-    questions = list(services.bank_questions(epao, "st0071-highfield", "project"))
+    assert question_banks.seed_question_banks(epao, alice) == 6
+    assert question_banks.seed_question_banks(epao, alice) == 0
+    questions = list(question_banks.bank_questions(epao, "st0071-highfield", "project"))
     assert [q.number for q in questions] == [1, 2, 3, 4, 5, 6]
     assert questions[0].text == "What is the impact of the organisation's mission statement?"
     assert "Example questions for a mock work-based project interview" in questions[0].source
@@ -47,7 +47,7 @@ def test_add_question_numbers_and_checks_criteria(
     second = _add(epao, alice, "What went well?")
     assert (first.number, second.number) == (1, 2)
     with pytest.raises(SubmissionRefused, match="NOPE is not a criterion of the Work-based"):
-        services.add_question(
+        question_banks.add_question(
             epao,
             alice,
             spec_id="st0071-highfield",
@@ -86,11 +86,13 @@ def test_a_stale_edit_is_refused_and_keeps_what_was_typed(
     specs: object, epao: Organisation, alice: User, login: Callable[[User], Client]
 ) -> None:
     question = _add(epao, alice, "Original?")
-    services.edit_question(
+    question_banks.edit_question(
         question, alice, text="Someone else's?", criteria=[], source="", revision=1
     )
     with pytest.raises(Changed):
-        services.edit_question(question, alice, text="Mine?", criteria=[], source="", revision=1)
+        question_banks.edit_question(
+            question, alice, text="Mine?", criteria=[], source="", revision=1
+        )
     response = login(alice).post(
         reverse("submissions:question_edit", args=[question.pk]),
         {"text": "My careful wording?", "criteria": "", "source": "", "revision": 1},
@@ -120,7 +122,7 @@ def test_retiring_keeps_the_question(
     active = client.get(reverse("submissions:questions")).content.decode()
     assert "Retire me?" not in active
     with pytest.raises(SubmissionRefused, match="already been retired"):
-        services.retire_question(question, alice, revision=question.revision)
+        question_banks.retire_question(question, alice, revision=question.revision)
 
 
 def test_add_page_refuses_an_empty_question(
@@ -162,12 +164,12 @@ def test_the_question_list_does_not_grow_in_queries(
 
     for n in range(2):
         question = _add(epao, alice, f"Question {n}?")
-        services.retire_question(question, alice, revision=1)
+        question_banks.retire_question(question, alice, revision=1)
     queries()  # the first page parses the specifications, once per process
     few = queries()
     for n in range(20):
         question = _add(epao, alice, f"More {n}?")
-        services.edit_question(
+        question_banks.edit_question(
             question, alice, text=f"Edited {n}?", criteria=[], source="", revision=1
         )
     assert queries() == few

@@ -15,9 +15,9 @@ from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.audit.models import AuditEvent
 from openepa.kernel import clock
 from openepa.registration.models import Registration
-from openepa.submissions import services
+from openepa.submissions import uploads
 from openepa.submissions.models import Submission
-from openepa.submissions.services import SubmissionRefused
+from openepa.submissions.refusals import SubmissionRefused
 from tests.submissions.conftest import docx, report_text, txt
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def _upload(
     registration: Registration, user: User, upload: Any, kind: str = "report"
 ) -> Submission:
-    return services.submit_file(registration, user, method_id="project", kind=kind, upload=upload)
+    return uploads.submit_file(registration, user, method_id="project", kind=kind, upload=upload)
 
 
 def test_a_2900_word_highfield_report_is_counted_and_shows_where_marking_stops(

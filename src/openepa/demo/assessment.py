@@ -33,7 +33,7 @@ from openepa.results.release import release_result
 from openepa.rules.model import Specification
 from openepa.rules.recording import method_of
 from openepa.submissions.models import InterviewQuestion
-from openepa.submissions.services import add_question, seed_question_banks
+from openepa.submissions.question_banks import add_question, seed_question_banks
 
 DEMO_SOURCE = "OpenEPA demo data: written for the demo, not taken from any EPAO's bank"
 

@@ -1,4 +1,7 @@
-"""Forms of the plan and booking pages. Rules are checked by openepa.planning.plans."""
+"""Forms of the plan and booking pages.
+
+Rules are checked by openepa.planning.plans and openepa.planning.bookings.
+"""
 
 from __future__ import annotations
 

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_POST
 from openepa.accounts.models import User
 from openepa.kernel import specs
 from openepa.kernel.roles import role_required
-from openepa.planning import plans
+from openepa.planning import bookings, plans
+from openepa.planning.bookings import BookingRefused
 from openepa.planning.models import Booking
 from openepa.planning.plan_forms import (
     BookingForm,
@@ -31,7 +32,6 @@ from openepa.planning.plan_forms import (
     SignForm,
     time_text,
 )
-from openepa.planning.plans import BookingRefused
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
 from openepa.registration.models import Registration
@@ -81,8 +81,7 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
     spec = specs.specification_of(registration)
     record = plans.plan_of(registration)
     planned = {m.method_id: m for m in record.methods.all()} if record else {}
-    bookings = plans.live_bookings(registration)
-    booked = {b.method_id: b for b in bookings}
+    booked = {b.method_id: b for b in bookings.live_bookings(registration)}
     rows = [
         {
             "method": method,
@@ -219,7 +218,7 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            booking = plans.book(
+            booking = bookings.book(
                 registration,
                 user,
                 method_id=data["method"],
@@ -286,7 +285,7 @@ def booking_move(request: HttpRequest, booking_pk: int) -> HttpResponse:
     if request.method == "POST" and live and form.is_valid():
         data = form.cleaned_data
         try:
-            plans.move(
+            bookings.move(
                 booking,
                 user,
                 revision=data["revision"],
@@ -336,7 +335,7 @@ def booking_cancel(request: HttpRequest, booking_pk: int) -> HttpResponse:
     live = booking.status == Booking.Status.BOOKED
     if request.method == "POST" and live and form.is_valid():
         try:
-            plans.cancel(
+            bookings.cancel(
                 booking,
                 user,
                 revision=form.cleaned_data["revision"],

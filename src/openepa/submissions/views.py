@@ -28,7 +28,7 @@ from openepa.kernel import specs
 from openepa.kernel.roles import role_required
 from openepa.registration.access import get_registration, party_of
 from openepa.registration.models import Registration
-from openepa.submissions import services
+from openepa.submissions import interviews, question_banks, uploads
 from openepa.submissions.forms import (
     ChooseQuestionsForm,
     NotesForm,
@@ -37,7 +37,8 @@ from openepa.submissions.forms import (
     UploadForm,
 )
 from openepa.submissions.models import InterviewQuestion, Submission
-from openepa.submissions.services import Changed, SubmissionRefused
+from openepa.submissions.overview import method_views
+from openepa.submissions.refusals import Changed, SubmissionRefused
 
 Role = User.Role
 VIEWERS = (
@@ -74,17 +75,17 @@ def overview(request: HttpRequest, registration_pk: int) -> HttpResponse:
         "submissions/overview.html",
         {
             "registration": registration,
-            "methods": services.method_views(registration, spec),
-            "may_upload": services.may_upload(user, registration),
+            "methods": method_views(registration, spec),
+            "may_upload": uploads.may_upload(user, registration),
             "is_assessor": registration.assessor_id == user.pk,
-            "interview": services.interview_rule(spec),
+            "interview": question_banks.interview_rule(spec),
             "checklists": {c.id: c for m in spec.methods for c in m.additional_checklists},
         },
     )
 
 
 def _method_or_404(registration: Registration, method_id: str) -> Any:
-    method = services.submission_method(specs.specification_of(registration), method_id)
+    method = uploads.submission_method(specs.specification_of(registration), method_id)
     if method is None:
         raise Http404("This method takes no uploads")
     return method
@@ -96,16 +97,16 @@ def upload(request: HttpRequest, registration_pk: int, method_id: str) -> HttpRe
     user = _user(request)
     registration = get_registration(user, registration_pk)
     method = _method_or_404(registration, method_id)
-    if not services.may_upload(user, registration):
+    if not uploads.may_upload(user, registration):
         raise PermissionDenied("Only the apprentice or their training provider upload files")
     spec = specs.specification_of(registration)
-    kinds = services.kinds_for(method)
+    kinds = uploads.kinds_for(method)
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES, method=method, kinds=kinds)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                submission = services.submit_file(
+                submission = uploads.submit_file(
                     registration,
                     user,
                     method_id=method.id,
@@ -135,8 +136,8 @@ def upload(request: HttpRequest, registration_pk: int, method_id: str) -> HttpRe
             "registration": registration,
             "method": method,
             "form": form,
-            "state": services.upload_state(registration, spec, method),
-            "rule": services.report_rule(spec) if method.id == services.REPORT_METHOD else None,
+            "state": uploads.upload_state(registration, spec, method),
+            "rule": uploads.report_rule(spec) if method.id == uploads.REPORT_METHOD else None,
             "accept": ".pdf,.docx,.txt,.png,.jpg,.jpeg",
         },
     )
@@ -152,10 +153,10 @@ def withdraw(request: HttpRequest, registration_pk: int, submission_pk: int) -> 
         Submission.objects.select_related("file"), registration=registration, pk=submission_pk
     )
     submission.registration = registration
-    if party_of(user, registration) not in services.UPLOADERS:
+    if party_of(user, registration) not in uploads.UPLOADERS:
         raise PermissionDenied("Only the apprentice or their training provider withdraw files")
     try:
-        services.withdraw(submission, user)
+        uploads.withdraw(submission, user)
     except SubmissionRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -174,7 +175,7 @@ def interview(request: HttpRequest, registration_pk: int, method_id: str) -> Htt
     user = _user(request)
     registration = get_registration(user, registration_pk)
     spec = specs.specification_of(registration)
-    rule = services.interview_rule(spec, method_id)
+    rule = question_banks.interview_rule(spec, method_id)
     if rule is None:
         raise Http404("This method has no interview")
     method = next(m for m in spec.methods if m.id == method_id)
@@ -191,7 +192,7 @@ def _interview_page(
     request: HttpRequest, record: AssessmentRecord, context: dict[str, Any]
 ) -> HttpResponse:
     user = _user(request)
-    _, active = services.interview_bank(record)
+    _, active = interviews.interview_bank(record)
     questions = list(active)
     chosen = [item["question"] for item in record.interview]
     choose = ChooseQuestionsForm(
@@ -203,7 +204,7 @@ def _interview_page(
         choose = ChooseQuestionsForm(request.POST, questions=questions)
         if choose.is_valid():
             try:
-                services.set_interview_questions(
+                interviews.set_interview_questions(
                     record, user, choose.cleaned_data["questions"], choose.cleaned_data["revision"]
                 )
             except SubmissionRefused as refusal:
@@ -216,7 +217,7 @@ def _interview_page(
         notes = NotesForm(request.POST, interview=record.interview)
         if notes.is_valid():
             try:
-                services.save_interview_notes(
+                interviews.save_interview_notes(
                     record, user, notes.notes(), notes.cleaned_data["revision"]
                 )
             except SubmissionRefused as refusal:
@@ -262,7 +263,7 @@ def _bank_key(spec_id: str, method_id: str) -> str:
 def questions(request: HttpRequest) -> HttpResponse:
     """The EPAO's interview question banks, filtered by bank and status, paginated."""
     user = _user(request)
-    banks = services.banks()
+    banks = question_banks.banks()
     labels = {_bank_key(s, m): label for s, m, label in banks}
     bank = request.GET.get("bank", "")
     status = request.GET.get("status", "active")
@@ -303,14 +304,14 @@ def questions(request: HttpRequest) -> HttpResponse:
 def question_add(request: HttpRequest) -> HttpResponse:
     """Add a question to a bank."""
     user = _user(request)
-    choices = [(_bank_key(s, m), label) for s, m, label in services.banks()]
+    choices = [(_bank_key(s, m), label) for s, m, label in question_banks.banks()]
     if request.method == "POST":
         form = QuestionForm(request.POST, banks=choices)
         if form.is_valid():
             data = form.cleaned_data
             spec_id, method_id = data["bank"].split(":", 1)
             try:
-                question = services.add_question(
+                question = question_banks.add_question(
                     user.epao,
                     user,
                     spec_id=spec_id,
@@ -353,7 +354,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and question.active:
             data = form.cleaned_data
             try:
-                services.edit_question(
+                question_banks.edit_question(
                     question,
                     user,
                     text=data["text"],
@@ -401,7 +402,7 @@ def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
             errors.append("This page is out of date: reload it and try again")
         else:
             try:
-                services.retire_question(question, user, revision=revision)
+                question_banks.retire_question(question, user, revision=revision)
             except SubmissionRefused as refusal:
                 errors.append(refusal.message)
                 question.refresh_from_db()
@@ -420,7 +421,7 @@ def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
 def question_seed(request: HttpRequest) -> HttpResponse:
     """Add the specifications' own questions to the EPAO's banks."""
     user = _user(request)
-    added = services.seed_question_banks(user.epao, user)
+    added = question_banks.seed_question_banks(user.epao, user)
     if added:
         messages.success(
             request, f"{added} question{'s' if added != 1 else ''} from the specifications added"
