@@ -14,10 +14,9 @@ from django.db.models import Max, QuerySet
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import record_event
-from openepa.kernel import clock
+from openepa.kernel import clock, specs
 from openepa.rules.model import Count, Specification
 from openepa.specifications.models import SpecificationRecord
-from openepa.specifications.services import rules_for
 from openepa.submissions.models import InterviewQuestion, QuestionChange
 from openepa.submissions.refusals import Changed, SubmissionRefused
 
@@ -25,13 +24,13 @@ from openepa.submissions.refusals import Changed, SubmissionRefused
 def current_specs() -> list[Specification]:
     """The current specifications, parsed."""
     records = SpecificationRecord.objects.filter(is_current=True).order_by("spec_id")
-    return [rules_for(record)[0] for record in records]
+    return [specs.rules_of_record(record)[0] for record in records]
 
 
 def spec_by_id(spec_id: str) -> Specification | None:
     """The current specification with this id, or None."""
     record = SpecificationRecord.objects.filter(spec_id=spec_id, is_current=True).first()
-    return rules_for(record)[0] if record else None
+    return specs.rules_of_record(record)[0] if record else None
 
 
 def interview_rule(spec: Specification, method_id: str | None = None) -> Count | None:
