@@ -39,8 +39,8 @@ from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 
 from openepa.accounts.models import User
+from openepa.assessment.grading import last_assessment_on
 from openepa.assessment.models import AssessmentRecord, Sitting
-from openepa.assessment.services import last_assessment_on
 from openepa.files.models import StoredFile
 from openepa.kernel import clock
 from openepa.notifications.services import link, notify
