@@ -15,7 +15,8 @@ from typing import Any
 
 from openepa.accounts.models import EpaoPolicy, Organisation, User
 from openepa.assessment.models import AssessmentRecord
-from openepa.assessment.services import Edit, open_record, save_draft, submit_record
+from openepa.assessment.records import Edit, open_record, save_draft
+from openepa.assessment.submission import submit_record
 from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.rules.recording import method_of

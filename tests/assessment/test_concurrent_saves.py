@@ -17,7 +17,7 @@ from django.db import connection, connections
 from tests.epa import accept
 
 from openepa.assessment.models import AssessmentRecord, Judgement, RecordChange
-from openepa.assessment.services import Edit, SaveOutcome, open_record, save_draft
+from openepa.assessment.records import Edit, SaveOutcome, open_record, save_draft
 from openepa.rules.recording import method_of
 from openepa.specifications.services import rules_for
 

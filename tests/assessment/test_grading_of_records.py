@@ -7,19 +7,16 @@ from typing import Any
 import pytest
 from tests.epa import accept, policy_without_sampling, record_method
 
-from openepa.assessment.models import Sitting
-from openepa.assessment.services import (
-    Edit,
-    RecordRefused,
-    amend_record,
+from openepa.assessment.grading import (
     exempt_criteria,
     grade_sitting,
     live_method_result,
-    open_record,
-    save_draft,
     sitting_ready_for_release,
-    submit_record,
 )
+from openepa.assessment.models import Sitting
+from openepa.assessment.records import Edit, open_record, save_draft
+from openepa.assessment.refusals import RecordRefused
+from openepa.assessment.submission import amend_record, submit_record
 from openepa.rules.recording import method_of
 from openepa.specifications.services import rules_for
 

@@ -16,7 +16,7 @@ from tests.epa import accept, judgements_for, policy_without_sampling, record_me
 
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Judgement
-from openepa.assessment.services import Edit, open_record, save_draft
+from openepa.assessment.records import Edit, open_record, save_draft
 from openepa.registration.models import Registration
 from openepa.rules.recording import method_of
 from openepa.specifications.services import rules_for

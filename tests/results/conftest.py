@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from openepa.assessment import services as assessment
+from openepa.assessment import submission
 from openepa.registration.models import Registration
 from openepa.rules.recording import method_of
 from openepa.specifications.services import rules_for
@@ -27,7 +27,7 @@ def draw(monkeypatch: pytest.MonkeyPatch) -> Callable[[float], None]:
     """Fix the random number drawn when a decision is sampled."""
 
     def fix(value: float) -> None:
-        monkeypatch.setattr(assessment.secrets, "SystemRandom", lambda: FixedDraw(value))
+        monkeypatch.setattr(submission.secrets, "SystemRandom", lambda: FixedDraw(value))
 
     fix(0.99)
     return fix

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from openepa.accounts.models import EpaoPolicy
+from openepa.assessment.changes import history_of
+from openepa.assessment.grading import sitting_ready_for_release
 from openepa.assessment.models import AssessmentRecord, RecordChange
-from openepa.assessment.services import RecordRefused, history_of, sitting_ready_for_release
+from openepa.assessment.refusals import RecordRefused
 from openepa.audit.models import AuditEvent
 from openepa.results import iqa
 from tests.epa import accept, policy_without_sampling, record_method

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from openepa.accounts.models import User
+from openepa.assessment.changes import history_of
 from openepa.assessment.models import AssessmentRecord
-from openepa.assessment.services import history_of
 from tests.epa import accept, record_method
 from tests.results.conftest import criterion_of
 

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from openepa.assessment.grading import grade_sitting
 from openepa.assessment.models import Sitting
-from openepa.assessment.services import RecordRefused, grade_sitting, open_record
+from openepa.assessment.records import open_record
+from openepa.assessment.refusals import RecordRefused
 from openepa.audit.models import AuditEvent
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import create_components

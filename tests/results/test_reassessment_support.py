@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from openepa.accounts.models import User
-from openepa.assessment.services import current_sitting, grade_sitting
+from openepa.assessment.grading import grade_sitting
+from openepa.assessment.sittings import current_sitting
 from openepa.registration.models import Registration
 from openepa.results.models import Result
 from openepa.results.release import release_result

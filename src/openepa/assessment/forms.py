@@ -2,7 +2,7 @@
 
 The record page posts every field it shows, each with a hidden ``orig-<name>`` input holding
 the value the field had when the page was rendered. A save sends the services an
-:class:`~openepa.assessment.services.Edit` (original, new) for each field present, so a field
+:class:`~openepa.assessment.records.Edit` (original, new) for each field present, so a field
 someone else changed meanwhile is reported as a conflict rather than overwritten.
 """
 
@@ -17,7 +17,8 @@ from typing import Any
 from django import forms
 from django.http import QueryDict
 
-from openepa.assessment.services import Edit, JudgementKey
+from openepa.assessment.changes import JudgementKey
+from openepa.assessment.records import Edit
 from openepa.kernel.forms import GovukDateField
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]

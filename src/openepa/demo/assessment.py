@@ -15,15 +15,11 @@ from typing import Any
 from django.db import transaction
 
 from openepa.accounts.models import EpaoPolicy, Organisation, User
+from openepa.assessment.grading import grade_sitting
 from openepa.assessment.models import AssessmentRecord
-from openepa.assessment.services import (
-    Edit,
-    current_sitting,
-    grade_sitting,
-    open_record,
-    save_draft,
-    submit_record,
-)
+from openepa.assessment.records import Edit, open_record, save_draft
+from openepa.assessment.sittings import current_sitting
+from openepa.assessment.submission import submit_record
 from openepa.kernel import clock, specs
 from openepa.planning.services import current_specifications
 from openepa.registration.models import Registration

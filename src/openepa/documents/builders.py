@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from openepa.assessment.grading import grade_sitting
 from openepa.assessment.models import AssessmentRecord, Sitting
-from openepa.assessment.services import current_sitting, grade_sitting
+from openepa.assessment.record_page import read_context, record_page_of
+from openepa.assessment.sittings import current_sitting
 from openepa.gateway.services import (
     active_pieces,
     components_of,
@@ -139,8 +141,6 @@ def method_record(
     registration: Registration, method_id: str, record_pk: int | None = None
 ) -> Built:
     """The completed checklist and grading record of one method (latest sitting by default)."""
-    from openepa.assessment.views import read_context, record_page_of
-
     try:
         page = record_page_of(registration, method_id)
     except Exception:  # Http404 for a method the specification does not have

@@ -22,7 +22,8 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.accounts.policy import policy_of
 from openepa.assessment.models import AssessmentRecord
-from openepa.assessment.services import RecordRefused, amend_record
+from openepa.assessment.refusals import RecordRefused
+from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
 from openepa.kernel import clock, events
 from openepa.planning.services import candidates_for
@@ -286,7 +287,7 @@ def decide_appeal(
     """The reviewer decides the appeal, with reasons; an upheld appeal may amend records.
 
     ``amendments`` maps an appealed record's pk to the judgements to change (see
-    :func:`openepa.assessment.services.amend_record`); each is amended with the reason at
+    :func:`openepa.assessment.submission.amend_record`); each is amended with the reason at
     the appeal stage, and the result is then graded again (:func:`recalculate_result`).
     Refused for anyone but the assigned reviewer (403), an appeal already decided or
     changed meanwhile (``revision``), without reasons, or amendments when not upheld.

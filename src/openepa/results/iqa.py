@@ -1,6 +1,6 @@
 """Internal quality assurance: the IQA's queue of sampled decisions, upholding and amending.
 
-When an assessor submits a record, :func:`openepa.assessment.services.submit_record` decides
+When an assessor submits a record, :func:`openepa.assessment.submission.submit_record` decides
 with the EPAO's policy whether the decision is sampled and, if so, holds it for IQA. The
 registration's IQA then either upholds the decision or amends its judgements with a reason
 (the engine re-grades the record). Only the registration's IQA may decide, never the
@@ -18,13 +18,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from openepa.accounts.models import User
+from openepa.assessment.changes import JudgementKey, changed_since
 from openepa.assessment.models import AssessmentRecord, RecordChange
-from openepa.assessment.services import (
-    JudgementKey,
-    RecordRefused,
-    amend_record,
-    changed_since,
-)
+from openepa.assessment.refusals import RecordRefused
+from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
 from openepa.kernel import clock
 from openepa.registration.access import registrations_for

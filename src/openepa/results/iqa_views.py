@@ -15,8 +15,9 @@ from django.shortcuts import redirect, render
 
 from openepa.accounts.models import User
 from openepa.accounts.policy import PolicyChanged, policy_of, update_policy
+from openepa.assessment.changes import history_of, judgements_of
 from openepa.assessment.models import AssessmentRecord, Judgement
-from openepa.assessment.services import RecordRefused, history_of, judgements_of
+from openepa.assessment.refusals import RecordRefused
 from openepa.files.models import StoredFile
 from openepa.gateway.models import PortfolioPiece
 from openepa.kernel import specs

@@ -21,8 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from openepa.accounts.models import User
+from openepa.assessment.grading import grade_sitting
 from openepa.assessment.models import AssessmentRecord, Sitting
-from openepa.assessment.services import current_sitting, grade_sitting
+from openepa.assessment.sittings import current_sitting
 from openepa.audit.services import record_event
 from openepa.gateway.models import GatewayComponent
 from openepa.kernel import clock, events, specs

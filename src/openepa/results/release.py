@@ -1,8 +1,8 @@
 """Releasing results: the EPA grade the engine gives for a sitting, released once by the EPAO.
 
 A sitting's result can be released when every method is submitted and cleared by IQA
-(:func:`openepa.assessment.services.sitting_ready_for_release`). The grade is never chosen
-here: it is the engine's (:func:`openepa.assessment.services.grade_sitting`). Releasing
+(:func:`openepa.assessment.grading.sitting_ready_for_release`). The grade is never chosen
+here: it is the engine's (:func:`openepa.assessment.grading.grade_sitting`). Releasing
 keeps a :class:`Result` with each method's grade, the date of the last assessment, when the
 specification says results are due, who released it and when. A sitting's result is
 released only once.
@@ -24,16 +24,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from openepa.accounts.models import User
-from openepa.assessment.models import AssessmentRecord, Sitting
-from openepa.assessment.services import (
-    RecordRefused,
-    current_sitting,
+from openepa.assessment.grading import (
     grade_request,
     last_assessment_on,
     latest_assessment_day,
     method_problems,
     release_check,
 )
+from openepa.assessment.models import AssessmentRecord, Sitting
+from openepa.assessment.refusals import RecordRefused
+from openepa.assessment.sittings import current_sitting
 from openepa.audit.services import record_event
 from openepa.kernel import clock, events, specs
 from openepa.registration.access import registrations_for

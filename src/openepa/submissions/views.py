@@ -170,7 +170,8 @@ def withdraw(request: HttpRequest, registration_pk: int, submission_pk: int) -> 
 @role_required(Role.ASSESSOR)
 def interview(request: HttpRequest, registration_pk: int, method_id: str) -> HttpResponse:
     """The allocated assessor chooses the interview's questions and records notes on each."""
-    from openepa.assessment.services import RecordRefused, open_record
+    from openepa.assessment.records import open_record
+    from openepa.assessment.refusals import RecordRefused
 
     user = _user(request)
     registration = get_registration(user, registration_pk)

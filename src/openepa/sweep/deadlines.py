@@ -26,8 +26,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
+from openepa.assessment.grading import last_assessment_on
 from openepa.assessment.models import AssessmentRecord, Sitting
-from openepa.assessment.services import last_assessment_on
 from openepa.kernel import specs
 from openepa.planning import timeline
 from openepa.planning.models import Booking
