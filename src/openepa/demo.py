@@ -18,8 +18,8 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from openepa.accounts.models import Organisation, User
+from openepa.gateway.components import components_from_spec
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import components_from_spec
 from openepa.kernel import clock
 from openepa.planning.models import AssessorProfile
 from openepa.registration.models import Apprentice, Registration

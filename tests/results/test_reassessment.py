@@ -11,8 +11,8 @@ from django.urls import reverse
 from openepa.assessment.models import Sitting
 from openepa.assessment.services import RecordRefused, grade_sitting, open_record
 from openepa.audit.models import AuditEvent
+from openepa.gateway.components import create_components
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import create_components
 from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.results import reassessment

@@ -12,13 +12,8 @@ from typing import Any
 
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.assessment.services import current_sitting, grade_sitting
-from openepa.gateway.services import (
-    active_pieces,
-    components_of,
-    coverage,
-    current_signatures,
-    latest_submission,
-)
+from openepa.gateway.overview import components_of, current_signatures, latest_submission
+from openepa.gateway.portfolio import active_pieces, coverage
 from openepa.kernel import specs
 from openepa.planning.models import AssessmentPlan
 from openepa.registration.models import Registration
