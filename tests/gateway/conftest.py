@@ -18,7 +18,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from openepa.accounts.models import Organisation, User
-from openepa.gateway import services
+from openepa.gateway.components import create_components
 from openepa.gateway.models import GatewayComponent
 from openepa.kernel import clock
 from openepa.registration.models import Registration
@@ -67,7 +67,7 @@ def nqual(make_registration: Callable[..., Registration], pat: User) -> Registra
 
 def component(registration: Registration, requirement_id: str) -> GatewayComponent:
     """The registration's component for one requirement, building the gateway if needed."""
-    services.create_components(registration)
+    create_components(registration)
     item = registration.gateway_components.get(requirement_id=requirement_id)
     item.registration = registration
     return item

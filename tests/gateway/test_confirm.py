@@ -7,8 +7,11 @@ from datetime import date
 import pytest
 
 from openepa.audit.models import AuditEvent
-from openepa.gateway import services
+from openepa.gateway.components import create_components
+from openepa.gateway.evidence import submit_evidence
 from openepa.gateway.models import GatewayComponent
+from openepa.gateway.refusals import GatewayNotReady, GatewayRefused
+from openepa.gateway.review import confirm_gateway
 from openepa.registration.models import Registration
 from tests.gateway.conftest import component, pdf
 
@@ -16,7 +19,7 @@ Status = GatewayComponent.Status
 
 
 def _accept_all(registration: Registration) -> None:
-    services.create_components(registration)
+    create_components(registration)
     registration.gateway_components.update(status=Status.ACCEPTED)
     Registration.objects.filter(pk=registration.pk).update(status=Registration.Status.GATEWAY)
     registration.refresh_from_db()
@@ -30,7 +33,7 @@ def test_confirming_before_everything_is_accepted_is_refused(
     highfield: Registration, login, alice, bob
 ) -> None:
     english = component(highfield, "english")
-    services.submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
+    submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
     client = login(alice)
     page = client.get(_confirm(highfield)).content.decode()
     assert "English is not accepted yet (submitted for review)" in page
@@ -41,8 +44,8 @@ def test_confirming_before_everything_is_accepted_is_refused(
     highfield.refresh_from_db()
     assert highfield.status != Registration.Status.GATEWAY_ACCEPTED
     assert highfield.gateway_date is None
-    with pytest.raises(services.GatewayNotReady) as refusal:
-        services.confirm_gateway(highfield, alice, revision=highfield.revision)
+    with pytest.raises(GatewayNotReady) as refusal:
+        confirm_gateway(highfield, alice, revision=highfield.revision)
     assert len(refusal.value.problems) == 7
 
 
@@ -50,8 +53,8 @@ def test_confirming_before_the_minimum_time_on_programme_is_refused(
     highfield: Registration, alice
 ) -> None:
     _accept_all(highfield)
-    with pytest.raises(services.GatewayNotReady) as refusal:
-        services.confirm_gateway(highfield, alice, revision=highfield.revision, on=date(2026, 4, 1))
+    with pytest.raises(GatewayNotReady) as refusal:
+        confirm_gateway(highfield, alice, revision=highfield.revision, on=date(2026, 4, 1))
     assert refusal.value.problems == [
         "Minimum time on programme (15 months) is not met: the apprentice started on "
         "6 January 2025: the gateway may be held on or after 6 April 2026, after 15 months on "
@@ -89,7 +92,7 @@ def test_highfield_window_ends_three_months_after_the_gateway(
 
 def test_activeiq_sets_no_window_length(activeiq: Registration, login, alice, erin) -> None:
     _accept_all(activeiq)
-    services.confirm_gateway(activeiq, alice, revision=activeiq.revision)
+    confirm_gateway(activeiq, alice, revision=activeiq.revision)
     activeiq.refresh_from_db()
     assert activeiq.status == Registration.Status.GATEWAY_ACCEPTED
     assert activeiq.epa_window_end is None
@@ -101,12 +104,12 @@ def test_a_confirmed_gateway_is_not_confirmed_again_or_changed(
     highfield: Registration, alice, bob
 ) -> None:
     _accept_all(highfield)
-    services.confirm_gateway(highfield, alice, revision=highfield.revision)
-    with pytest.raises(services.GatewayNotReady, match="already confirmed"):
-        services.confirm_gateway(highfield, alice, revision=highfield.revision)
+    confirm_gateway(highfield, alice, revision=highfield.revision)
+    with pytest.raises(GatewayNotReady, match="already confirmed"):
+        confirm_gateway(highfield, alice, revision=highfield.revision)
     english = component(highfield, "english")
-    with pytest.raises(services.GatewayRefused, match="already confirmed"):
-        services.submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
+    with pytest.raises(GatewayRefused, match="already confirmed"):
+        submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
 
 
 def test_a_stale_page_is_told_someone_changed_the_registration(

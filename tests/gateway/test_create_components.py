@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from openepa.audit.models import AuditEvent
-from openepa.gateway import services
+from openepa.gateway.components import create_components
 from openepa.gateway.models import GatewayComponent
 from openepa.registration.models import Registration
 from openepa.specifications.services import rules_for
 
 
 def test_one_component_per_highfield_requirement_in_order(highfield: Registration) -> None:
-    components = services.create_components(highfield)
+    components = create_components(highfield)
     spec, _ = rules_for(highfield.specification)
     assert [c.requirement_id for c in components] == [r.id for r in spec.gateway.requirements]
     english = components[0]
@@ -27,8 +27,8 @@ def test_one_component_per_highfield_requirement_in_order(highfield: Registratio
 
 
 def test_building_twice_changes_nothing_and_is_audited_once(highfield: Registration) -> None:
-    first = services.create_components(highfield)
-    second = services.create_components(highfield)
+    first = create_components(highfield)
+    second = create_components(highfield)
     assert [c.pk for c in first] == [c.pk for c in second]
     events = AuditEvent.objects.filter(registration=highfield, action="gateway.created")
     assert events.count() == 1
@@ -36,7 +36,7 @@ def test_building_twice_changes_nothing_and_is_audited_once(highfield: Registrat
 
 
 def test_activeiq_gateway_has_its_own_four_requirements(activeiq: Registration) -> None:
-    components = services.create_components(activeiq)
+    components = create_components(activeiq)
     assert [c.requirement_id for c in components] == [
         "english-maths",
         "on-programme-portfolio",

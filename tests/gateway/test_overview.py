@@ -11,7 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from openepa.accounts.models import User
-from openepa.gateway import services
+from openepa.gateway.components import create_components
+from openepa.gateway.evidence import sign_declaration, submit_evidence
+from openepa.gateway.proposal import submit_proposal
+from openepa.gateway.review import review_component
 from openepa.kernel import clock
 from openepa.registration.models import Registration
 from tests.gateway.conftest import component, pdf, reload, words
@@ -74,12 +77,12 @@ def test_status_tags_say_the_status_in_words(
     highfield: Registration, login, alice, bob, erin
 ) -> None:
     english = component(highfield, "english")
-    services.submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
+    submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
     declaration = component(highfield, "gateway-declaration")
-    services.sign_declaration(declaration, erin)
+    sign_declaration(declaration, erin)
     maths = component(highfield, "maths")
-    services.submit_evidence(maths, bob, revision=maths.revision, upload=pdf(), level=2)
-    services.review_component(
+    submit_evidence(maths, bob, revision=maths.revision, upload=pdf(), level=2)
+    review_component(
         maths, alice, accept=False, reason="Wrong learner", revision=reload(maths).revision
     )
     html = login(alice).get(_url(highfield)).content.decode()
@@ -109,21 +112,19 @@ def test_the_query_count_does_not_grow_with_the_gateways_history(
     highfield: Registration, login, alice, bob, pat, erin, django_assert_max_num_queries
 ) -> None:
     client = login(alice)
-    services.create_components(highfield)
+    create_components(highfield)
     with CaptureQueriesContext(connection) as fresh:
         client.get(_url(highfield))
     english = component(highfield, "english")
     for attempt in range(3):
-        services.submit_evidence(
-            english, bob, revision=reload(english).revision, upload=pdf(), level=2
-        )
-        services.review_component(
+        submit_evidence(english, bob, revision=reload(english).revision, upload=pdf(), level=2)
+        review_component(
             english, alice, accept=False, reason=f"Try {attempt}", revision=reload(english).revision
         )
     for user in (pat, erin, bob):
-        services.sign_declaration(component(highfield, "gateway-declaration"), user)
+        sign_declaration(component(highfield, "gateway-declaration"), user)
     proposal = component(highfield, "project-proposal")
-    services.submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
+    submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
     with django_assert_max_num_queries(len(fresh)):
         assert client.get(_url(highfield)).status_code == 200
 

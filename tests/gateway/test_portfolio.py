@@ -7,8 +7,10 @@ from datetime import date
 import pytest
 
 from openepa.audit.models import AuditEvent
-from openepa.gateway import services
 from openepa.gateway.models import GatewayComponent, PortfolioPiece
+from openepa.gateway.portfolio import active_pieces, add_piece, submit_portfolio
+from openepa.gateway.portfolio import coverage as portfolio_coverage
+from openepa.gateway.refusals import GatewayRefused
 from openepa.kernel import specs
 from openepa.registration.models import Registration
 from tests.gateway.conftest import component, pdf, piece_data, reload
@@ -22,7 +24,7 @@ def _url(item: GatewayComponent, page: str = "") -> str:
 
 def _add(item: GatewayComponent, user, count: int, ksbs: list[str] | None = None) -> None:
     for number in range(count):
-        services.add_piece(
+        add_piece(
             item,
             user,
             title=f"Observation record {number + 1}",
@@ -106,7 +108,7 @@ def test_a_portfolio_of_9_pieces_is_refused_and_of_10_submitted(
 def test_a_sixteenth_piece_is_refused(highfield: Registration, pat) -> None:
     portfolio = component(highfield, "portfolio")
     _add(portfolio, pat, 15)
-    with pytest.raises(services.GatewayRefused, match="at most 15 pieces"):
+    with pytest.raises(GatewayRefused, match="at most 15 pieces"):
         _add(portfolio, pat, 1)
 
 
@@ -148,22 +150,22 @@ def test_a_piece_is_removed_before_submission_and_kept_in_the_record(
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.removed_at is not None
-    assert [p.number for p in services.active_pieces(highfield)] == [2]
+    assert [p.number for p in active_pieces(highfield)] == [2]
     _add(portfolio, pat, 1)
-    assert [p.number for p in services.active_pieces(highfield)] == [2, 3]
+    assert [p.number for p in active_pieces(highfield)] == [2, 3]
     assert AuditEvent.objects.filter(action="gateway.piece_removed").count() == 1
 
 
 def test_a_submitted_portfolio_cannot_be_changed(highfield: Registration, login, pat) -> None:
     portfolio = component(highfield, "portfolio")
     _add(portfolio, pat, 10)
-    services.submit_portfolio(portfolio, pat, revision=reload(portfolio).revision)
+    submit_portfolio(portfolio, pat, revision=reload(portfolio).revision)
     piece = PortfolioPiece.objects.get(number=1)
     client = login(pat)
     client.post(_url(portfolio, f"{piece.pk}/remove/"))
     piece.refresh_from_db()
     assert piece.removed_at is None
-    with pytest.raises(services.GatewayRefused, match="waiting for review"):
+    with pytest.raises(GatewayRefused, match="waiting for review"):
         _add(portfolio, pat, 1)
 
 
@@ -189,7 +191,7 @@ def test_the_matrix_shows_the_discussion_ksbs_without_evidence(
     assert "Evidenced by piece 1" in page
     assert "No evidence" in page
     spec, standard = specs.rules_of(highfield)
-    coverage = services.coverage(spec, standard, services.active_pieces(highfield))
+    coverage = portfolio_coverage(spec, standard, active_pieces(highfield))
     rows = [row.id for row in coverage.rows]
     assert rows[:3] == ["K2", "K3", "K4"]  # in the standard's order
     assert len(rows) == 16
@@ -210,7 +212,7 @@ def test_activeiq_pieces_are_mapped_to_the_areas_of_st0072(
     response = client.post(_url(portfolio, "add/"), piece_data(["team-working"]))
     assert response.status_code == 302
     spec, standard = specs.rules_of(activeiq)
-    coverage = services.coverage(spec, standard, services.active_pieces(activeiq))
+    coverage = portfolio_coverage(spec, standard, active_pieces(activeiq))
     assert coverage.unit == "area"
     assert [row.id for row in coverage.rows if row.covered] == ["team-working"]
     assert len(coverage.missing) == len(coverage.rows) - 1

@@ -10,8 +10,8 @@ from django.utils.html import escape
 
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
-from openepa.gateway import services
 from openepa.gateway.models import GatewayComponent, ProjectProposal
+from openepa.gateway.proposal import submit_proposal
 from openepa.kernel import clock
 from openepa.registration.models import Registration
 from tests.conftest import PASSWORD
@@ -61,7 +61,7 @@ def test_anna_the_assessor_approves_which_accepts_the_component(
     assessed: Registration, login, pat, anna
 ) -> None:
     proposal = component(assessed, "project-proposal")
-    services.submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
+    submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
     client = login(anna)
     page = client.get(_url(proposal, "review/")).content.decode()
     assert escape(words(250)[:60]) in page
@@ -80,7 +80,7 @@ def test_a_rejected_proposal_is_due_within_a_week_and_a_late_one_is_marked(
     assessed: Registration, login, pat, anna, alice, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     proposal = component(assessed, "project-proposal")
-    services.submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
+    submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
     login(anna).post(
         _url(proposal, "review/"),
         {
@@ -110,7 +110,7 @@ def test_a_rejected_proposal_is_due_within_a_week_and_a_late_one_is_marked(
 
 def test_a_rejection_needs_a_reason(assessed: Registration, login, pat, anna) -> None:
     proposal = component(assessed, "project-proposal")
-    services.submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
+    submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
     response = login(anna).post(
         _url(proposal, "review/"),
         {"revision": reload(proposal).revision, "decision": "reject", "reason": ""},
@@ -123,7 +123,7 @@ def test_only_the_allocated_assessor_decides(
     assessed: Registration, login, pat, alice, epao
 ) -> None:
     proposal = component(assessed, "project-proposal")
-    services.submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
+    submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
     other = User.objects.create_user(
         "olga@epao.example",
         PASSWORD,
@@ -141,7 +141,7 @@ def test_with_no_assessor_allocated_an_epao_admin_decides(
     highfield: Registration, login, pat, alice
 ) -> None:
     proposal = component(highfield, "project-proposal")
-    services.submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
+    submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
     page = login(alice).get(_url(proposal, "review/")).content.decode()
     assert "No assessor is allocated to" in page
     login(alice).post(

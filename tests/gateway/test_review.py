@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from openepa.audit.models import AuditEvent
-from openepa.gateway import services
+from openepa.gateway.evidence import submit_evidence
 from openepa.gateway.models import GatewayComponent
+from openepa.gateway.refusals import GatewayRefused
+from openepa.gateway.review import review_component
 from openepa.registration.models import Registration
 from tests.gateway.conftest import component, pdf, reload
 
@@ -25,7 +27,7 @@ def _submit(item: GatewayComponent) -> str:
 def english(highfield: Registration, bob) -> GatewayComponent:
     """Bob has submitted Pat's English certificate."""
     item = component(highfield, "english")
-    services.submit_evidence(item, bob, revision=item.revision, upload=pdf("english.pdf"), level=2)
+    submit_evidence(item, bob, revision=item.revision, upload=pdf("english.pdf"), level=2)
     return item
 
 
@@ -115,5 +117,5 @@ def test_only_epao_admins_review(english: GatewayComponent, login, bob, anna, ma
 
 def test_nothing_to_review_before_a_submission(highfield: Registration, alice) -> None:
     maths = component(highfield, "maths")
-    with pytest.raises(services.GatewayRefused, match="no submission waiting"):
-        services.review_component(maths, alice, accept=True, reason="", revision=maths.revision)
+    with pytest.raises(GatewayRefused, match="no submission waiting"):
+        review_component(maths, alice, accept=True, reason="", revision=maths.revision)

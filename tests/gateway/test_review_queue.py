@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from openepa.accounts.models import User
-from openepa.gateway import services
+from openepa.gateway.components import create_components
 from openepa.gateway.models import GatewayComponent, GatewaySubmission
 from openepa.registration.models import Registration
 
@@ -18,7 +18,7 @@ Status = GatewayComponent.Status
 
 def _submitted(registration: Registration, user: User, requirement_id: str = "english") -> None:
     """Mark one component submitted, as a submission would."""
-    services.create_components(registration)
+    create_components(registration)
     item = registration.gateway_components.get(requirement_id=requirement_id)
     GatewaySubmission.objects.create(component=item, attempt=1, submitted_by=user)
     GatewayComponent.objects.filter(pk=item.pk).update(status=Status.SUBMITTED, attempts=1)
@@ -37,7 +37,7 @@ def test_alice_sees_what_waits_for_review(
     second = make_registration("st0072-activeiq")
     _submitted(first, bob)
     _submitted(second, bob, "english-maths")
-    services.create_components(make_registration("st0071-nqual"))  # nothing submitted
+    create_components(make_registration("st0071-nqual"))  # nothing submitted
     html = login(alice).get("/gateway/reviews/").content.decode()
     assert "2 waiting for review" in html
     assert f"/gateway/{first.pk}/components/" in html

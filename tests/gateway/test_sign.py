@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from openepa.audit.models import AuditEvent
-from openepa.gateway import services
+from openepa.gateway.evidence import sign_declaration
 from openepa.gateway.models import GatewayComponent, Signature
+from openepa.gateway.refusals import GatewayRefused
+from openepa.gateway.review import review_component
 from openepa.registration.models import Registration
 from tests.gateway.conftest import component, reload
 
@@ -67,7 +69,7 @@ def test_bob_cannot_sign_the_portfolio_declaration_of_employer_and_apprentice(
     declaration = component(highfield, "portfolio-declaration")
     assert login(bob).post(_url(declaration)).status_code == 403
     with pytest.raises(PermissionDenied):
-        services.sign_declaration(declaration, bob)
+        sign_declaration(declaration, bob)
 
 
 def test_eve_at_another_employer_gets_not_found(highfield: Registration, login, eve) -> None:
@@ -78,9 +80,9 @@ def test_eve_at_another_employer_gets_not_found(highfield: Registration, login, 
 
 def test_a_party_signs_once_per_attempt(highfield: Registration, login, erin) -> None:
     declaration = component(highfield, "gateway-declaration")
-    services.sign_declaration(declaration, erin)
-    with pytest.raises(services.GatewayRefused, match=r"Erin Employer .* already signed"):
-        services.sign_declaration(declaration, erin)
+    sign_declaration(declaration, erin)
+    with pytest.raises(GatewayRefused, match=r"Erin Employer .* already signed"):
+        sign_declaration(declaration, erin)
     assert Signature.objects.count() == 1
 
 
@@ -88,10 +90,10 @@ def test_after_a_rejection_every_party_signs_again(
     highfield: Registration, pat, erin, alice
 ) -> None:
     declaration = component(highfield, "portfolio-declaration")
-    services.sign_declaration(declaration, erin)
-    services.sign_declaration(declaration, pat)
+    sign_declaration(declaration, erin)
+    sign_declaration(declaration, pat)
     assert declaration.status == Status.SUBMITTED
-    services.review_component(
+    review_component(
         declaration,
         alice,
         accept=False,
@@ -99,9 +101,9 @@ def test_after_a_rejection_every_party_signs_again(
         revision=declaration.revision,
     )
     assert declaration.status == Status.REJECTED
-    services.sign_declaration(declaration, erin)
+    sign_declaration(declaration, erin)
     assert reload(declaration).status == Status.REJECTED  # until every party signs again
-    services.sign_declaration(declaration, pat)
+    sign_declaration(declaration, pat)
     declaration = reload(declaration)
     assert (declaration.status, declaration.attempts) == (Status.SUBMITTED, 2)
     assert Signature.objects.filter(component=declaration, attempt=2).count() == 2

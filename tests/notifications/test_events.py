@@ -18,8 +18,11 @@ from django.utils import timezone
 from openepa.accounts.models import EpaoPolicy, User
 from openepa.assessment.models import Sitting
 from openepa.claims import services as claims
-from openepa.gateway import services as gateway
+from openepa.gateway.components import create_components
+from openepa.gateway.evidence import submit_evidence
 from openepa.gateway.models import GatewayComponent
+from openepa.gateway.proposal import decide_proposal, submit_proposal
+from openepa.gateway.review import confirm_gateway, review_component
 from openepa.kernel import clock
 from openepa.notifications.models import Notification
 from openepa.planning import bookings, plans
@@ -94,9 +97,9 @@ def test_a_rejected_gateway_component_tells_the_parties_why(
 ) -> None:
     monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 15))
     english = component(pats, "english")
-    gateway.submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
+    submit_evidence(english, bob, revision=english.revision, upload=pdf(), level=2)
     with sent():
-        gateway.review_component(
+        review_component(
             english,
             alice,
             accept=False,
@@ -124,9 +127,9 @@ def test_a_rejected_proposal_says_by_when_to_resubmit(
         apprentice_user=pat, given_names="Pat", family_name="Apprentice", assessor=anna
     )
     proposal = component(registration, "project-proposal")
-    gateway.submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
+    submit_proposal(proposal, pat, text=words(250), revision=proposal.revision)
     with sent():
-        gateway.decide_proposal(
+        decide_proposal(
             reload(proposal),
             anna,
             approve=False,
@@ -143,12 +146,12 @@ def test_a_confirmed_gateway_says_when_the_window_ends(
     pats: Registration, alice: User, bob: User, erin: User, sent: Capture, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 15))
-    gateway.create_components(pats)
+    create_components(pats)
     pats.gateway_components.update(status=GatewayComponent.Status.ACCEPTED)
     Registration.objects.filter(pk=pats.pk).update(status=Registration.Status.GATEWAY)
     pats.refresh_from_db()
     with sent():
-        gateway.confirm_gateway(pats, alice, revision=pats.revision)
+        confirm_gateway(pats, alice, revision=pats.revision)
     assert recipients() == [BOB, ERIN, PAT]
     message = emails_to(ERIN)[0]
     assert message.subject == "Gateway confirmed for Pat Apprentice"

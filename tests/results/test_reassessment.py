@@ -13,8 +13,8 @@ from openepa.assessment.models import Sitting
 from openepa.assessment.records import open_record
 from openepa.assessment.refusals import RecordRefused
 from openepa.audit.models import AuditEvent
+from openepa.gateway.components import create_components
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import create_components
 from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.results import reassessment

@@ -22,8 +22,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openepa.accounts.models import User
 from openepa.files.services import store_upload
+from openepa.gateway.components import create_components
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import create_components
 from openepa.planning import services as planning
 from openepa.registration.models import Registration
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
+from openepa.gateway.components import create_components
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import create_components
 from openepa.registration.models import Registration
 
 PAGES = [

@@ -15,8 +15,8 @@ from django.db import transaction
 from openepa.accounts.models import Organisation, User
 from openepa.demo.names import FAMILY, GIVEN, TOWNS, uln_for
 from openepa.demo.people import BATCH
+from openepa.gateway.components import components_from_spec
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import components_from_spec
 from openepa.kernel import clock, specs
 from openepa.registration.models import Apprentice, Registration
 from openepa.rules.dates import add_months, shift

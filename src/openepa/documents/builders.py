@@ -14,13 +14,8 @@ from openepa.assessment.grading import grade_sitting
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.assessment.record_page import read_context, record_page_of
 from openepa.assessment.sittings import current_sitting
-from openepa.gateway.services import (
-    active_pieces,
-    components_of,
-    coverage,
-    current_signatures,
-    latest_submission,
-)
+from openepa.gateway.overview import components_of, current_signatures, latest_submission
+from openepa.gateway.portfolio import active_pieces, coverage
 from openepa.kernel import specs
 from openepa.planning.models import AssessmentPlan
 from openepa.registration.models import Registration

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from openepa.gateway.models import GatewayComponent
-from openepa.gateway.services import EVIDENCE_TYPES, LEVELS, subject_of
+from openepa.gateway.wording import EVIDENCE_TYPES, LEVELS, subject_of
 from openepa.kernel.forms import GovukDateField
 
 

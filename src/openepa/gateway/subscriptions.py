@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openepa.gateway.services import create_components
+from openepa.gateway.components import create_components
 from openepa.kernel.events import subscribe
 from openepa.registration.events import ApprenticesRegistered
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from openepa.accounts.models import User
-from openepa.gateway.services import awaiting_review
+from openepa.gateway.review import awaiting_review
 from openepa.kernel.roles import role_required
 from openepa.registration.access import registrations_for
 
