@@ -14,12 +14,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+#: The longest any wait may take, in milliseconds: only a ceiling for a page that never does
+#: what is awaited. Every wait is tied to an event of the page (its navigation and load, a
+#: response to its own request, or a change of its DOM that ``expect`` polls for), so a busy
+#: machine makes the tests slower, not red.
+CEILING = 30_000
+expect.set_options(timeout=CEILING)
 
 
 @pytest.fixture(scope="session")
@@ -50,11 +58,24 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh browser context and page for each test."""
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
+    context = new_context(browser)
+    yield context.new_page()
     context.close()
+
+
+def new_context(browser: Any) -> Any:
+    """A browser context in British English whose waits end only at the :data:`CEILING`."""
+    context = browser.new_context(locale="en-GB")
+    context.set_default_timeout(CEILING)
+    return context
+
+
+def follow(control: Any) -> None:
+    """Click a link, or a button that posts a form, and wait until the page it leads to has
+    loaded: the page then reads as the new page, in full, not the one left or half of the
+    new one (the click itself returns once the browser has committed the new page)."""
+    with control.page.expect_navigation():
+        control.click()
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from openepa.rules.grading import GradeRequest, GradeResult, MethodInput, grade
 from openepa.rules.model import Method, Specification
+from tests.browser.conftest import follow
 from tests.browser.journey import Journey, banner, fill_date, summary_rows
 
 ALICE = "alice@epao.example"
@@ -106,9 +107,9 @@ def element_criteria(spec: Specification, exempts: str) -> list[Any]:
 def apprentice_page(trip: Journey, who: str) -> Any:
     """``who`` (EPAO staff) opens Pat's page from their list of apprentices."""
     page = trip.goto(who, "/")
-    page.get_by_role("link", name="Apprentices", exact=True).click()
+    follow(page.get_by_role("link", name="Apprentices", exact=True))
     trip.check(page, who)
-    page.get_by_role("link", name=LISTED).click()
+    follow(page.get_by_role("link", name=LISTED))
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     trip.check(page, who)
     return page
@@ -117,7 +118,7 @@ def apprentice_page(trip: Journey, who: str) -> Any:
 def nav(trip: Journey, who: str, link: str, heading: str, state: str = "") -> Any:
     """``who`` follows a link of the service navigation to a page with ``heading``."""
     page = trip.goto(who, "/")
-    page.get_by_role("navigation").get_by_role("link", name=link, exact=True).click()
+    follow(page.get_by_role("navigation").get_by_role("link", name=link, exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
     trip.check(page, who, state)
     return page
@@ -138,14 +139,14 @@ def fill_bank(trip: Journey, spec: Specification, seed: bool) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Interview question banks")
     trip.check(page, ALICE, "empty")
     if seed:
-        page.get_by_role("button", name="Add the specifications' own questions").click()
+        follow(page.get_by_role("button", name="Add the specifications' own questions"))
         assert "questions from the specifications added" in banner(page)
         trip.check(page, ALICE, "listed")
     page.get_by_label("Specification and method").select_option(bank)
-    page.get_by_role("button", name="Show questions").click()
+    follow(page.get_by_role("button", name="Show questions"))
     have = page.locator(".govuk-table__body .govuk-table__row").count()
     for number in range(have + 1, rule.count + 1):
-        page.get_by_role("link", name="Add a question").click()
+        follow(page.get_by_role("link", name="Add a question"))
         expect(page.get_by_role("heading", level=1)).to_have_text("Add a question")
         trip.check(page, ALICE)
         expect(page.get_by_label("Specification and method")).to_have_value(bank)
@@ -153,7 +154,7 @@ def fill_bank(trip: Journey, spec: Specification, seed: bool) -> None:
             f"Question {number}: tell me how your project changed the service your customers get."
         )
         page.get_by_label("Where the question comes from (optional)").fill("EPAO question bank")
-        page.get_by_role("button", name="Add the question").click()
+        follow(page.get_by_role("button", name="Add the question"))
         assert f"Question {number} was added" in banner(page)
     caption = page.locator(".govuk-table__caption").inner_text()
     assert caption == f"{rule.count} questions", caption
@@ -181,7 +182,7 @@ def upload_report(trip: Journey, registration_pk: int, spec: Specification) -> N
     page = trip.goto(PAT, f"/submissions/{registration_pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Submissions")
     trip.check(page, PAT, "empty")
-    page.get_by_role("link", name=re.compile(r"^Upload a file")).first.click()
+    follow(page.get_by_role("link", name=re.compile(r"^Upload a file")).first)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Upload a file for the")
     trip.check(page, PAT)
     page.get_by_label("The project report").check()
@@ -189,7 +190,7 @@ def upload_report(trip: Journey, registration_pk: int, spec: Specification) -> N
     page.get_by_label("Upload the file").set_input_files(
         {"name": "project-report.txt", "mimeType": "text/plain", "buffer": body}
     )
-    page.get_by_role("button", name="Upload", exact=True).click()
+    follow(page.get_by_role("button", name="Upload", exact=True))
     assert "project-report.txt was uploaded" in banner(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Submissions")
     trip.check(page, PAT, "uploaded")
@@ -197,14 +198,14 @@ def upload_report(trip: Journey, registration_pk: int, spec: Specification) -> N
 
 def choose_questions(trip: Journey, page: Any, count: int) -> None:
     """Anna follows the record's interview link and chooses the first ``count`` questions."""
-    page.get_by_role("link", name="Choose the interview questions and keep notes").click()
+    follow(page.get_by_role("link", name="Choose the interview questions and keep notes"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Interview: ")
     trip.check(page, ANNA)
     boxes = page.get_by_role("group", name="Questions to ask").get_by_role("checkbox")
     assert boxes.count() >= count
     for index in range(count):
         boxes.nth(index).check()
-    page.get_by_role("button", name="Save the questions").click()
+    follow(page.get_by_role("button", name="Save the questions"))
     assert "The interview questions were saved" in banner(page)
     trip.check(page, ANNA, "chosen")
 
@@ -265,7 +266,7 @@ def fill_record(trip: Journey, page: Any, record: RecordInput) -> None:
     )
     click_judgements(page, record)
     # Save the draft through the form itself, so no autosave is pending at submission.
-    page.get_by_role("button", name="Save draft").click()
+    follow(page.get_by_role("button", name="Save draft"))
     assert "Your draft was saved" in banner(page)
 
 
@@ -276,11 +277,11 @@ def record_method(
     submits it; the locked record shows the engine's grade of the judgements clicked."""
     method = record.method
     page = apprentice_page(trip, ANNA)
-    page.get_by_role("link", name=f"Record the {method.name}", exact=True).click()
+    follow(page.get_by_role("link", name=f"Record the {method.name}", exact=True))
     if interview:
         choose_questions(trip, page, interview)
         page = apprentice_page(trip, ANNA)
-        page.get_by_role("link", name=f"Record the {method.name}", exact=True).click()
+        follow(page.get_by_role("link", name=f"Record the {method.name}", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Record the {method.name}")
     trip.check(page, ANNA, f"draft, {clicked.spec.id}")
     clicked.judgements[method.id] = dict(record.judgements)
@@ -292,7 +293,7 @@ def record_method(
         expected, clicked.spec.grade_labels.distinction
     )
     expect(page.locator("#grade-panel")).to_contain_text(label)
-    page.get_by_role("button", name="Submit and lock the record").click()
+    follow(page.get_by_role("button", name="Submit and lock the record"))
     assert f"The {method.name} record was submitted and locked" in banner(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(method.name)
     rows = summary_rows(page)
@@ -313,11 +314,11 @@ def iqa_uphold_all(trip: Journey) -> None:
             assert "No decision is waiting for your review" in page.locator("main").inner_text()
             trip.check(page, IVY, "empty")
             return
-        links.first.click()
+        follow(links.first)
         expect(page.get_by_role("heading", level=1)).to_contain_text("IQA review: ")
         trip.check(page, IVY)
         page.get_by_label("Uphold the assessor's decision").check()
-        page.get_by_role("button", name="Record your decision").click()
+        follow(page.get_by_role("button", name="Record your decision"))
         assert "You upheld the decision" in banner(page)
         assert summary_rows(page)["IQA status"].startswith("Upheld by IQA by Ivy Quality")
 
@@ -326,13 +327,13 @@ def iqa_amend(trip: Journey, clicked: Clicked, method: Method, criterion: str, r
     """Ivy amends one judgement of the method's held decision to not met, with a reason; the
     review page and the record's full history show the change, by whom and why."""
     page = nav(trip, IVY, "Sampled decisions", "Sampled decisions", "queue")
-    page.get_by_role("link", name=f"{method.name} of {NAME}", exact=True).click()
+    follow(page.get_by_role("link", name=f"{method.name} of {NAME}", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"IQA review: {method.name}")
     trip.check(page, IVY)
     page.get_by_label(f"Judgement of {criterion}", exact=True).select_option("not_met")
     page.get_by_label("Amend the judgements below").check()
     page.get_by_label("Reason").fill(reason)
-    page.get_by_role("button", name="Record your decision").click()
+    follow(page.get_by_role("button", name="Record your decision"))
     assert "You amended the decision; the grade was updated" in banner(page)
     clicked.judgements[method.id][criterion] = "not_met"
     expected = clicked.method_grade(method.id)
@@ -349,10 +350,10 @@ def iqa_amend(trip: Journey, clicked: Clicked, method: Method, criterion: str, r
 def record_history(trip: Journey, who: str, method: Method) -> str:
     """``who`` opens the method's record from Pat's page and then its full history."""
     page = apprentice_page(trip, who)
-    page.get_by_role("link", name=f"The {method.name} record", exact=True).click()
+    follow(page.get_by_role("link", name=f"The {method.name} record", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(method.name)
     trip.check(page, who, "record")
-    page.get_by_role("link", name="The full history of the record").click()
+    follow(page.get_by_role("link", name="The full history of the record"))
     trip.check(page, who)
     return str(page.locator("main").inner_text())
 
@@ -360,11 +361,11 @@ def record_history(trip: Journey, who: str, method: Method) -> str:
 def release(trip: Journey, label: str) -> dict[str, str]:
     """Alice releases Pat's result from her Results queue; the result page's rows."""
     page = nav(trip, ALICE, "Results", "Results", "queue")
-    page.get_by_role("link", name=NAME, exact=True).click()
+    follow(page.get_by_role("link", name=NAME, exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Release the result")
     trip.check(page, ALICE, "to release")
     assert summary_rows(page)["EPA grade"].startswith(label)
-    page.get_by_role("button", name=f"Release the result: {label}").click()
+    follow(page.get_by_role("button", name=f"Release the result: {label}"))
     assert f"The result was released: {NAME}, {label}" in banner(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("End-point assessment result")
     trip.check(page, ALICE, "released")
@@ -374,20 +375,20 @@ def release(trip: Journey, label: str) -> dict[str, str]:
 def claim_top_grade_immediately(trip: Journey) -> None:
     """Alice lets a distinction be claimed without waiting for the appeal period."""
     page = nav(trip, ALICE, "Settings", "Settings")
-    page.get_by_role("link", name="Quality settings", exact=True).click()
+    follow(page.get_by_role("link", name="Quality settings", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Quality settings")
     trip.check(page, ALICE)
     page.get_by_role(
         "group", name=re.compile("^Claim certificates for a distinction without waiting")
     ).get_by_label("Yes", exact=True).check()
-    page.get_by_role("button", name="Save the quality settings").click()
+    follow(page.get_by_role("button", name="Save the quality settings"))
     assert "The quality settings were saved" in banner(page)
 
 
 def open_claim(trip: Journey) -> Any:
     """Alice opens Pat's claim from her list of certificate claims."""
     page = nav(trip, ALICE, "Certificate claims", "Certificate claims", "listed")
-    page.get_by_role("link", name=re.compile(rf"^{NAME}\s*: view the claim$")).click()
+    follow(page.get_by_role("link", name=re.compile(rf"^{NAME}\s*: view the claim$")))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Certificate claim")
     trip.check(page, ALICE, page.locator("h1 .govuk-tag").inner_text())
     return page
@@ -395,7 +396,7 @@ def open_claim(trip: Journey) -> Any:
 
 def edit_claim(trip: Journey, page: Any, grade_words: str) -> None:
     """Alice enters the LARS code and checks the grade and postal contact drafted."""
-    page.get_by_role("link", name="Change the claim's details").click()
+    follow(page.get_by_role("link", name="Change the claim's details"))
     trip.check(page, ALICE)
     expect(page.get_by_label("Overall grade")).to_have_value(grade_words)
     expect(page.get_by_label("Contact name")).to_have_value(NAME)
@@ -404,7 +405,7 @@ def edit_claim(trip: Journey, page: Any, grade_words: str) -> None:
     expect(page.get_by_label("Postcode")).to_have_value("LS1 1AA")
     page.get_by_label("Standard code (LARS)").fill("123")
     page.get_by_label("Why are you changing the claim?").fill("Entered the LARS standard code.")
-    page.get_by_role("button", name="Save the claim").click()
+    follow(page.get_by_role("button", name="Save the claim"))
     assert f"The claim for {NAME} was saved" in banner(page)
     assert summary_rows(page)["Standard code (LARS)"] == "123"
 
@@ -412,7 +413,7 @@ def edit_claim(trip: Journey, page: Any, grade_words: str) -> None:
 def mark_ready(trip: Journey, page: Any) -> None:
     """Alice marks the claim ready; its status shows Ready."""
     page.get_by_role("group", name="Mark the claim as").get_by_label("Ready", exact=True).check()
-    page.get_by_role("button", name="Save the status").click()
+    follow(page.get_by_role("button", name="Save the status"))
     assert f"The claim for {NAME} was marked ready" in banner(page)
     expect(page.locator("h1 .govuk-tag")).to_have_text("Ready")
     trip.check(page, ALICE, "Ready")

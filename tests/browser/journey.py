@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, follow, new_context
 from tests.conftest import PASSWORD
 
 #: A work-based project proposal of 250 words, as an apprentice would write it.
@@ -103,11 +103,9 @@ class Journey:
 
     def new_page(self) -> Any:
         """A page in a fresh browser context (no cookies, nobody signed in)."""
-        context = self.browser.new_context(locale="en-GB")
+        context = new_context(self.browser)
         self._contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
+        return context.new_page()
 
     def as_person(self, email: str) -> Any:
         """The page of the person with ``email``, signing them in on first use."""
@@ -117,7 +115,7 @@ class Journey:
             self.check(page, "nobody signed in")
             page.get_by_label("Email address").fill(email)
             page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            follow(page.get_by_role("button", name="Sign in"))
             expect(page.get_by_role("button", name="Sign out")).to_be_visible()
             self.pages[email] = page
         return self.pages[email]

@@ -27,6 +27,7 @@ from playwright.sync_api import expect
 
 from openepa.kernel import clock
 from openepa.rules.words import count_words
+from tests.browser.conftest import follow
 from tests.browser.journey import (
     PROPOSAL,
     Journey,
@@ -88,7 +89,7 @@ def trip(browser: Any, live_server: Any, alice: Any, bob: Any, erin: Any) -> Ite
 def register(trip: Journey, learner: Learner, specs: dict[str, Any]) -> None:
     """Bob registers the apprentice with the registration form, every field filled."""
     page = trip.as_person(BOB)
-    page.get_by_role("link", name="Register an apprentice").first.click()
+    follow(page.get_by_role("link", name="Register an apprentice").first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Register an apprentice")
     trip.check(page, BOB)
     page.get_by_label("Unique learner number (ULN)").fill(learner.uln)
@@ -111,12 +112,12 @@ def register(trip: Journey, learner: Learner, specs: dict[str, Any]) -> None:
     page.get_by_label("Address line 2 (optional)").fill("14 Park Row")
     page.get_by_label("Town or city").fill("Leeds")
     page.get_by_label("Postcode").fill("ls1 5hd")
-    page.get_by_role("button", name="Register apprentice").click()
+    follow(page.get_by_role("button", name="Register apprentice"))
 
     expect(page.get_by_role("heading", level=1)).to_have_text(learner.full_name)
     assert f"{learner.full_name} is registered on" in banner(page)
     trip.check(page, BOB)
-    page.get_by_role("link", name=f"Gateway of {learner.full_name}").click()
+    follow(page.get_by_role("link", name=f"Gateway of {learner.full_name}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Gateway")
     trip.check(page, BOB)
     learner.gateway_path = urlsplit(page.url).path
@@ -125,17 +126,17 @@ def register(trip: Journey, learner: Learner, specs: dict[str, Any]) -> None:
 def invite(trip: Journey, learner: Learner, outbox: list[Any]) -> None:
     """Alice invites the apprentice by email; they open the link and choose a password."""
     page = trip.as_person(ALICE)
-    page.get_by_role("navigation").get_by_role("link", name="Settings", exact=True).click()
+    follow(page.get_by_role("navigation").get_by_role("link", name="Settings", exact=True))
     trip.check(page, ALICE)
-    page.get_by_role("link", name="People", exact=True).click()
-    page.get_by_role("link", name="Invite someone").click()
+    follow(page.get_by_role("link", name="People", exact=True))
+    follow(page.get_by_role("link", name="Invite someone"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Invite someone")
     trip.check(page, ALICE)
     page.get_by_label("Email address").fill(learner.email)
     page.get_by_label("Full name").fill(learner.full_name)
     page.get_by_label("Apprentice", exact=True).check()
     page.get_by_label("Unique learner number (ULN)").fill(learner.uln)
-    page.get_by_role("button", name="Send invitation").click()
+    follow(page.get_by_role("button", name="Send invitation"))
     assert f"An invitation was emailed to {learner.email}" in banner(page)
     trip.check(page, ALICE)
 
@@ -149,7 +150,7 @@ def invite(trip: Journey, learner: Learner, outbox: list[Any]) -> None:
     assert own.get_by_label("Full name").input_value() == learner.full_name
     own.get_by_label("Password", exact=True).fill("a sunny walk by the canal")
     own.get_by_label("Confirm password").fill("a sunny walk by the canal")
-    own.get_by_role("button", name="Create account").click()
+    follow(own.get_by_role("button", name="Create account"))
     # An apprentice's home is their own registration.
     expect(own.get_by_role("heading", level=1)).to_have_text(learner.full_name)
     assert "Your account is ready" in banner(own)
@@ -170,12 +171,12 @@ def open_gateway(trip: Journey, who: str, learner: Learner) -> Any:
         trip.found.add((who, learner.uln))
         page.goto(trip.base_url + "/")
         if who != learner.email:
-            page.get_by_role("link", name="Apprentices", exact=True).click()
+            follow(page.get_by_role("link", name="Apprentices", exact=True))
             trip.check(page, who)
-            page.get_by_role("link", name=f"{learner.family_name}, {learner.given_names}").click()
+            follow(page.get_by_role("link", name=f"{learner.family_name}, {learner.given_names}"))
         expect(page.get_by_role("heading", level=1)).to_have_text(learner.full_name)
         trip.check(page, who)
-        page.get_by_role("link", name=f"Gateway of {learner.full_name}").click()
+        follow(page.get_by_role("link", name=f"Gateway of {learner.full_name}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Gateway")
     trip.check(page, who)
     return page
@@ -184,7 +185,7 @@ def open_gateway(trip: Journey, who: str, learner: Learner) -> Any:
 def open_task(trip: Journey, who: str, learner: Learner, name: str, heading: str = "") -> Any:
     """Follow the task-list link of one gateway requirement."""
     page = open_gateway(trip, who, learner)
-    page.get_by_role("link", name=name, exact=True).click()
+    follow(page.get_by_role("link", name=name, exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text(heading or name)
     trip.check(page, who)
     return page
@@ -202,7 +203,7 @@ def submit_evidence(
 ) -> None:
     """Upload a requirement's evidence (with the level of English or maths achieved)."""
     page = open_task(trip, who, learner, name)
-    page.get_by_role("link", name="Upload the evidence").click()
+    follow(page.get_by_role("link", name="Upload the evidence"))
     expect(page.get_by_role("button", name="Submit for review")).to_be_visible()
     trip.check(page, who)
     page.get_by_label("Upload the evidence").set_input_files(file)
@@ -210,25 +211,25 @@ def submit_evidence(
         page.get_by_label(level, exact=True).check()
     if note:
         page.get_by_label("Note for the EPAO (optional)").fill(note)
-    page.get_by_role("button", name="Submit for review").click()
+    follow(page.get_by_role("button", name="Submit for review"))
     assert f"{name} was submitted: the EPAO will review it" in banner(page)
 
 
 def answer(trip: Journey, who: str, learner: Learner, name: str, text: str) -> None:
     """Answer a requirement in writing."""
     page = open_task(trip, who, learner, name)
-    page.get_by_role("link", name="Answer").click()
+    follow(page.get_by_role("link", name="Answer"))
     expect(page.get_by_role("button", name="Submit for review")).to_be_visible()
     trip.check(page, who)
     page.get_by_label("Your answer").fill(text)
-    page.get_by_role("button", name="Submit for review").click()
+    follow(page.get_by_role("button", name="Submit for review"))
     assert f"{name} was submitted: the EPAO will review it" in banner(page)
 
 
 def sign(trip: Journey, who: str, learner: Learner, name: str, signer: str, party: str) -> None:
     """Sign a declaration in one's own name."""
     page = open_task(trip, who, learner, name)
-    page.get_by_role("button", name=f"Sign as {signer}").click()
+    follow(page.get_by_role("button", name=f"Sign as {signer}"))
     assert f"You signed {name} as the {party}" in banner(page)
 
 
@@ -244,7 +245,7 @@ class Piece:
 
 def add_piece(trip: Journey, page: Any, who: str, number: int, piece: Piece) -> None:
     """Add one piece of evidence from the portfolio page."""
-    page.get_by_role("link", name="Add a piece of evidence").click()
+    follow(page.get_by_role("link", name="Add a piece of evidence"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Add a piece of evidence")
     trip.check(page, who)
     page.get_by_label("Title").fill(piece.title)
@@ -260,7 +261,7 @@ def add_piece(trip: Journey, page: Any, who: str, number: int, piece: Piece) -> 
     )
     for item in piece.evidences:
         choices.get_by_role("checkbox", name=item, exact=isinstance(item, str)).check()
-    page.get_by_role("button", name="Add the piece").click()
+    follow(page.get_by_role("button", name="Add the piece"))
     assert f"Piece {number}, {piece.title}, was added" in banner(page)
 
 
@@ -270,26 +271,26 @@ def build_portfolio(
     """Add the pieces one by one, refused first with too few, then submit the portfolio."""
     page = open_task(trip, who, learner, name)
     # A piece with nothing filled in is refused field by field.
-    page.get_by_role("link", name="Add a piece of evidence").click()
-    page.get_by_role("button", name="Add the piece").click()
+    follow(page.get_by_role("link", name="Add a piece of evidence"))
+    follow(page.get_by_role("button", name="Add the piece"))
     problems = error_summary(page)
     assert "Enter a title for the piece of evidence" in problems
     assert "Select the type of evidence" in problems
     assert "Select the file with the evidence" in problems
     trip.check(page, who)
-    page.get_by_role("link", name="Back to the portfolio").click()
+    follow(page.get_by_role("link", name="Back to the portfolio"))
 
     for number, piece in enumerate(pieces, start=1):
         add_piece(trip, page, who, number, piece)
         if number == fewest - 1:
-            page.get_by_role("button", name="Submit the portfolio for review").click()
+            follow(page.get_by_role("button", name="Submit the portfolio for review"))
             assert "add at least 1 more" in error_summary(page)
             trip.check(page, who, state="too few pieces")
     trip.check(page, who, state="complete")
     matrix = page.get_by_role("table").filter(has_text="Coverage")
     expect(matrix).to_be_visible()
     assert "every one has evidence" in page.get_by_role("main").inner_text()
-    page.get_by_role("button", name="Submit the portfolio for review").click()
+    follow(page.get_by_role("button", name="Submit the portfolio for review"))
     assert "The portfolio was submitted: the EPAO will review it" in banner(page)
 
 
@@ -301,15 +302,15 @@ def write_proposal(trip: Journey, who: str, learner: Learner, name: str) -> None
     assert count_words(PROPOSAL) == 250
     box = page.get_by_label("Your project proposal")
     box.fill(short)
-    page.get_by_role("button", name="Submit the proposal").click()
+    follow(page.get_by_role("button", name="Submit the proposal"))
     assert "The proposal has 180 words: it must be between 200 and 300 words" in error_summary(page)
     assert box.input_value() == short, "what the apprentice typed is kept"
     trip.check(page, who)
     box.fill(PROPOSAL)
-    page.get_by_role("button", name="Count the words").click()
+    follow(page.get_by_role("button", name="Count the words"))
     expect(page.get_by_text("Your proposal has 250 words (200 to 300 needed).")).to_be_visible()
     trip.check(page, who, state="counted")
-    page.get_by_role("button", name="Submit the proposal").click()
+    follow(page.get_by_role("button", name="Submit the proposal"))
     assert "Your proposal of 250 words was submitted for approval" in banner(page)
 
 
@@ -318,7 +319,7 @@ def review_everything(
 ) -> None:
     """Alice accepts each submitted component of the apprentice from her review queue."""
     page = trip.as_person(ALICE)
-    page.get_by_role("link", name="Gateway reviews").click()
+    follow(page.get_by_role("link", name="Gateway reviews"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Gateway reviews")
     trip.check(page, ALICE)
     rows = page.get_by_role("row").filter(has_text=learner.uln)
@@ -327,26 +328,26 @@ def review_everything(
 
     first = True
     for name in names:
-        rows.get_by_role("link", name=name, exact=True).click()
+        follow(rows.get_by_role("link", name=name, exact=True))
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Review: {name}")
         trip.check(page, ALICE)
         if first:  # no decision chosen: refused, with the error linked to the radios
-            page.get_by_role("button", name="Save the decision").click()
+            follow(page.get_by_role("button", name="Save the decision"))
             assert "Select accept or reject" in error_summary(page)
             trip.check(page, ALICE)
             first = False
         page.get_by_label("Accept", exact=True).check()
-        page.get_by_role("button", name="Save the decision").click()
+        follow(page.get_by_role("button", name="Save the decision"))
         assert f"{name} for {learner.full_name} was accepted" in banner(page)
     if proposal:
         # No assessor is allocated, so Alice decides the proposal for the EPAO.
         row = rows.filter(has_text="you decide for the EPAO")
-        row.get_by_role("link", name=proposal, exact=True).click()
+        follow(row.get_by_role("link", name=proposal, exact=True))
         expect(page.get_by_role("heading", level=1)).to_have_text("Decide the project proposal")
         trip.check(page, ALICE)
         assert "250" in summary_rows(page)["Words"]
         page.get_by_label("Approve", exact=True).check()
-        page.get_by_role("button", name="Save the decision").click()
+        follow(page.get_by_role("button", name="Save the decision"))
         assert f"The project proposal of {learner.full_name} was approved" in banner(page)
 
 
@@ -356,10 +357,10 @@ def confirm(trip: Journey, learner: Learner, components: int, expected_banner: s
     rows = summary_rows(page)
     assert rows["Components accepted"] == f"{components} of {components}"
     assert "Not met yet" not in page.get_by_role("main").inner_text()
-    page.get_by_role("link", name="Confirm the gateway").click()
+    follow(page.get_by_role("link", name="Confirm the gateway"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Confirm the gateway")
     trip.check(page, ALICE)
-    page.get_by_role("button", name="Confirm the gateway").click()
+    follow(page.get_by_role("button", name="Confirm the gateway"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Gateway")
     assert expected_banner in banner(page)
 

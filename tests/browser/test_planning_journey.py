@@ -30,6 +30,7 @@ from openepa.planning.models import Booking
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.specifications.services import rules_for
+from tests.browser.conftest import follow
 from tests.browser.journey import Journey, banner, error_summary, fill_date, journey
 from tests.conftest import PASSWORD
 from tests.planning.conftest import approve
@@ -103,7 +104,7 @@ def cells(page: Any, selector: str = ".govuk-table__body .govuk-table__row") -> 
 def at_risk(trip: Journey, name: str) -> list[list[str]]:
     """Alice opens her at-risk list: the rows (their cells' text) of the apprentice named."""
     page = trip.as_person(ALICE)
-    page.get_by_role("link", name="At risk").click()
+    follow(page.get_by_role("link", name="At risk"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Apprentices at risk")
     assert "On Monday 3 August 2026" in page.locator("main").inner_text()
     trip.check(page, ALICE, "listed" if page.locator(".govuk-table").count() else "empty")
@@ -113,17 +114,17 @@ def at_risk(trip: Journey, name: str) -> list[list[str]]:
 def allocate(trip: Journey, full_name: str) -> None:
     """Alice finds the apprentice waiting for an assessor and allocates Anna, with Ivy as IQA."""
     page = trip.as_person(ALICE)
-    page.get_by_role("link", name="Allocation").click()
+    follow(page.get_by_role("link", name="Allocation"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Allocate assessors")
     trip.check(page, ALICE)
-    page.get_by_role("link", name=re.compile(rf"^{full_name}\s*: allocate$")).click()
+    follow(page.get_by_role("link", name=re.compile(rf"^{full_name}\s*: allocate$")))
     expect(page.get_by_role("heading", level=1)).to_have_text("Allocate an assessor")
     trip.check(page, ALICE)
     page.get_by_role("group", name="Assessor").get_by_label("1. Anna Assessor").check()
     page.get_by_role("group", name="Internal quality assurer (IQA)").get_by_label(
         "Ivy Quality"
     ).check()
-    page.get_by_role("button", name="Allocate", exact=True).click()
+    follow(page.get_by_role("button", name="Allocate", exact=True))
     assert f"{full_name} was allocated to Anna Assessor, with Ivy Quality as IQA" in banner(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Reallocate the assessor")
     trip.check(page, ALICE, "allocated")
@@ -133,9 +134,9 @@ def open_record(trip: Journey, who: str, full_name: str, list_name: str) -> Any:
     """``who`` finds the apprentice's record: Anna in her list, an apprentice on their home."""
     page = trip.goto(who, "/")
     if who not in (PAT, PRIYA):
-        page.get_by_role("link", name="Apprentices", exact=True).click()
+        follow(page.get_by_role("link", name="Apprentices", exact=True))
         trip.check(page, who)
-        page.get_by_role("link", name=list_name).click()
+        follow(page.get_by_role("link", name=list_name))
     expect(page.get_by_role("heading", level=1)).to_have_text(full_name)
     trip.check(page, who)
     return page
@@ -144,7 +145,7 @@ def open_record(trip: Journey, who: str, full_name: str, list_name: str) -> Any:
 def open_plan(trip: Journey, who: str, full_name: str, list_name: str) -> Any:
     """``who`` opens the apprentice's assessment plan from their record."""
     page = open_record(trip, who, full_name, list_name)
-    page.get_by_role("link", name=f"Assessment plan and bookings of {full_name}").click()
+    follow(page.get_by_role("link", name=f"Assessment plan and bookings of {full_name}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Assessment plan")
     trip.check(page, who, "plan")
     return page
@@ -152,7 +153,7 @@ def open_plan(trip: Journey, who: str, full_name: str, list_name: str) -> Any:
 
 def record_plan(trip: Journey, page: Any, planned: dict[str, date]) -> None:
     """Anna records the planning meeting (today) and the planned date of each method."""
-    page.get_by_role("link", name="Record the planning meeting and the plan").click()
+    follow(page.get_by_role("link", name="Record the planning meeting and the plan"))
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Record the planning meeting and the plan"
     )
@@ -169,7 +170,7 @@ def record_plan(trip: Journey, page: Any, planned: dict[str, date]) -> None:
             month=str(day.month),
             year=str(day.year),
         )
-    page.get_by_role("button", name="Save the plan").click()
+    follow(page.get_by_role("button", name="Save the plan"))
     assert "The plan was saved" in banner(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Assessment plan")
     assert "Monday 3 August 2026" in page.locator(".govuk-summary-list").first.inner_text()
@@ -182,7 +183,7 @@ def record_plan(trip: Journey, page: Any, planned: dict[str, date]) -> None:
 def sign(trip: Journey, page: Any, who: str, signer: str, both: bool) -> None:
     """``who`` ticks their declaration and signs the plan as themself."""
     page.get_by_label("I agree with the declaration above").check()
-    page.get_by_role("button", name=f"Sign the plan as {signer}").click()
+    follow(page.get_by_role("button", name=f"Sign the plan as {signer}"))
     message = banner(page)
     assert "You signed the plan." in message
     assert ("the employer has been told" in message) is both
@@ -207,7 +208,7 @@ def fill_booking(page: Any, method: str, on: date, minutes: str, mode: str) -> N
 
 def open_booking(trip: Journey, who: str, page: Any, method: str) -> None:
     """From the plan, follow the method's "Book" link."""
-    page.get_by_role("link", name=f"Book the {method}", exact=True).click()
+    follow(page.get_by_role("link", name=f"Book the {method}", exact=True))
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a method")
     trip.check(page, who)
 
@@ -223,7 +224,7 @@ def booked(page: Any, method: str, on: date) -> None:
 def open_timeline(trip: Journey, who: str, full_name: str, list_name: str) -> list[list[str]]:
     """``who`` opens the apprentice's EPA timeline from their record: its rows."""
     page = open_record(trip, who, full_name, list_name)
-    page.get_by_role("link", name=f"EPA timeline of {full_name}").click()
+    follow(page.get_by_role("link", name=f"EPA timeline of {full_name}"))
     expect(page.get_by_role("heading", level=1)).to_have_text("EPA timeline")
     trip.check(page, who)
     return cells(page)
@@ -277,7 +278,7 @@ def highfield(trip: Journey, past_gateway: Callable[..., Registration], pat: Use
     page.reload()  # Anna's plan page, now that Pat has signed too
     open_booking(trip, ANNA, page, OBSERVATION)
     fill_booking(page, OBSERVATION, date(2026, 8, 14), "60", "Face to face")
-    page.get_by_role("button", name="Book", exact=True).click()
+    follow(page.get_by_role("button", name="Book", exact=True))
     problem = error_summary(page)
     assert "minimum of 2 weeks' notice" in problem
     assert "Monday 17 August 2026 or later" in problem
@@ -286,7 +287,7 @@ def highfield(trip: Journey, past_gateway: Callable[..., Registration], pat: Use
 
     # The earliest day the rule allows is accepted.
     fill_booking(page, OBSERVATION, date(2026, 8, 17), "60", "Face to face")
-    page.get_by_role("button", name="Book", exact=True).click()
+    follow(page.get_by_role("button", name="Book", exact=True))
     booked(page, OBSERVATION, date(2026, 8, 17))
 
     # The project after the observation goes against Highfield's recommended order: a warning
@@ -294,7 +295,7 @@ def highfield(trip: Journey, past_gateway: Callable[..., Registration], pat: Use
     for method, day in ((PROJECT, date(2026, 9, 7)), (DISCUSSION, date(2026, 9, 21))):
         open_booking(trip, ANNA, page, method)
         fill_booking(page, method, day, "60", "Face to face")
-        page.get_by_role("button", name="Book", exact=True).click()
+        follow(page.get_by_role("button", name="Book", exact=True))
         assert "tick the box to book anyway" in error_summary(page)
         warning = page.locator(".govuk-warning-text + .govuk-list").inner_text()
         assert "recommendation, not a requirement" in warning
@@ -302,7 +303,7 @@ def highfield(trip: Journey, past_gateway: Callable[..., Registration], pat: Use
         assert not Booking.objects.filter(method_id__in=["project", "discussion"], on=day)
         trip.check(page, ANNA, "warning")
         page.get_by_label("I have read the warnings and want to book anyway").check()
-        page.get_by_role("button", name="Book", exact=True).click()
+        follow(page.get_by_role("button", name="Book", exact=True))
         booked(page, method, day)
 
     rows = open_timeline(trip, ANNA, name, listed)
@@ -345,12 +346,12 @@ def active_iq(trip: Journey, past_gateway: Callable[..., Registration], priya: U
     page = open_plan(trip, ALICE, name, listed)
     open_booking(trip, ALICE, page, "Practical observation")
     fill_booking(page, "Practical observation", date(2026, 9, 14), "60", "Face to face")
-    page.get_by_role("button", name="Book", exact=True).click()
+    follow(page.get_by_role("button", name="Book", exact=True))
     booked(page, "Practical observation", date(2026, 9, 14))
 
     open_booking(trip, ALICE, page, "Professional discussion")
     fill_booking(page, "Professional discussion", date(2026, 9, 11), "60", "Remote")
-    page.get_by_role("button", name="Book", exact=True).click()
+    follow(page.get_by_role("button", name="Book", exact=True))
     problem = error_summary(page)
     assert "will always take place after you have been observed" in problem
     assert "Book the Professional discussion for Monday 14 September 2026 or later" in problem
@@ -360,12 +361,12 @@ def active_iq(trip: Journey, past_gateway: Callable[..., Registration], priya: U
     ) == ["observation"]
 
     fill_booking(page, "Professional discussion", date(2026, 9, 18), "60", "Remote")
-    page.get_by_role("button", name="Book", exact=True).click()
+    follow(page.get_by_role("button", name="Book", exact=True))
     booked(page, "Professional discussion", date(2026, 9, 18))
 
     open_booking(trip, ALICE, page, "Apprentice showcase")
     fill_booking(page, "Apprentice showcase", date(2026, 9, 16), "45", "Face to face")
-    page.get_by_role("button", name="Book", exact=True).click()
+    follow(page.get_by_role("button", name="Book", exact=True))
     booked(page, "Apprentice showcase", date(2026, 9, 16))
 
     rows = open_timeline(trip, PRIYA, name, listed)

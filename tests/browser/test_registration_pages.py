@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from openepa.registration.models import Registration
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, follow
 from tests.conftest import PASSWORD
 from tests.registration.conftest import CSV_HEADER, csv_row, make_uln
 
@@ -19,7 +19,7 @@ def sign_in(page: Any, base: str, email: str) -> None:
     page.goto(f"{base}/sign-in/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    follow(page.get_by_role("button", name="Sign in"))
 
 
 def fill_date(page: Any, name: str, **parts: str) -> None:
@@ -42,7 +42,7 @@ def test_bob_registers_an_apprentice_after_correcting_mistakes(
     page.get_by_label("Unique learner number (ULN)").fill("12345")
     page.get_by_label("Given names").fill("Sam")
     page.get_by_label("Family name").fill("Taylor")
-    page.get_by_role("button", name="Register apprentice").click()
+    follow(page.get_by_role("button", name="Register apprentice"))
     assert page.title().startswith("Error:")
     summary = page.locator(".govuk-error-summary")
     assert "A ULN is 10 digits: you entered 5 digits" in summary.inner_text()
@@ -63,7 +63,7 @@ def test_bob_registers_an_apprentice_after_correcting_mistakes(
     page.get_by_label("Address line 1").fill("1 High Street")
     page.get_by_label("Town or city").fill("Leeds")
     page.get_by_label("Postcode").fill("ls1 4ap")
-    page.get_by_role("button", name="Register apprentice").click()
+    follow(page.get_by_role("button", name="Register apprentice"))
 
     assert page.get_by_role("heading", level=1).inner_text() == "Sam Taylor"
     assert (
@@ -92,7 +92,7 @@ def test_bob_sees_every_problem_in_a_csv_file(
     page.goto(f"{live_server.url}/apprentices/upload/")
     assert_accessible(page)
     page.get_by_label("Upload a CSV file").set_input_files(str(file))
-    page.get_by_role("button", name="Upload and register").click()
+    follow(page.get_by_role("button", name="Upload and register"))
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "No apprentices were registered: 2 problems in 1 row" in summary
     assert "Row 3, uln: A ULN is 10 digits" in summary

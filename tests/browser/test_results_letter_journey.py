@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from openepa.accounts.models import User
 from openepa.registration.models import Registration
+from tests.browser.conftest import follow
 from tests.browser.epa_steps import ALICE, NAME, release
 from tests.browser.journey import Journey
 from tests.epa import accept, policy_without_sampling, record_method
@@ -89,10 +90,10 @@ def test_a_released_result_reaches_each_party_by_email_with_the_results_letter(
     release(trip, "Distinction")
     for email, party in PARTIES.items():
         page = trip.goto(email, "/")
-        page.get_by_role("link", name="Messages", exact=True).click()
+        follow(page.get_by_role("link", name="Messages", exact=True))
         expect(page.get_by_role("heading", level=1)).to_have_text("Messages")
         trip.check(page, email, "inbox")
-        page.get_by_role("link", name="result", exact=False).first.click()
+        follow(page.get_by_role("link", name="result", exact=False).first)
         trip.check(page, email, "result email")
         body = page.locator("main").inner_text()
         assert NAME in body, party
