@@ -47,6 +47,7 @@ from openepa.registration.access import Role, get_registration, registrations_fo
 from openepa.registration.models import Registration
 from openepa.rules.errors import GradingInputError
 from openepa.rules.grading import MethodResult
+from openepa.rules.labels import mode_words
 from openepa.rules.model import Method, Specification, Standard
 from openepa.rules.recording import KEY
 
@@ -120,7 +121,7 @@ def _display(name: str, value: Any) -> str:
     if name == "occasions":
         return ", ".join(f"{o.get('on')} ({o.get('minutes')} minutes)" for o in value)
     if name == "mode":
-        return str(value).replace("_", " ")
+        return mode_words(str(value))
     if name in ("assessed_on", "starts_at", "ends_at") and isinstance(value, str):
         return value
     text = str(value)

@@ -42,7 +42,6 @@ from openepa.gateway.events import ComponentDecided, GatewayConfirmed, ProposalD
 from openepa.gateway.models import (
     GatewayComponent,
     GatewaySubmission,
-    Party,
     PortfolioPiece,
     ProjectProposal,
     Signature,
@@ -53,6 +52,7 @@ from openepa.registration.access import party_of, registrations_for
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
+from openepa.rules.labels import ksb_refs, party_label, party_phrase, party_words
 from openepa.rules.model import Method, Portfolio, Specification, Standard, TimeRule
 from openepa.rules.words import count_words
 
@@ -113,16 +113,13 @@ class GatewayNotReady(GatewayRefused):
 
 
 def party_labels(parties: Iterable[str]) -> list[str]:
-    """The parties' names as people read them ("Training provider")."""
-    return [Party(party).label for party in parties]
+    """The parties' names as people read them ("Training provider"), from rules.labels."""
+    return [party_label(party) for party in parties]
 
 
 def party_list(parties: Iterable[str]) -> str:
     """Parties as one phrase: "apprentice, employer and training provider"."""
-    labels = [label.lower() for label in party_labels(parties)]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return party_phrase(parties)
 
 
 def components_of(registration: Registration) -> list[GatewayComponent]:
@@ -724,7 +721,7 @@ def submit_evidence(
         user,
         fresh,
         "gateway.submitted",
-        f"{component.name} submitted by the {Party(party).label.lower()} (attempt {attempt})",
+        f"{component.name} submitted by the {party_words(party)} (attempt {attempt})",
         changes,
     )
     return submission
@@ -763,7 +760,7 @@ def sign_declaration(component: GatewayComponent, user: User) -> Signature:
     if earlier is not None:
         raise GatewayRefused(
             f"{earlier.signed_name} ({earlier.user.email}) already signed this declaration "
-            f"for the {Party(party).label.lower()} on {_when(earlier.signed_at)}"
+            f"for the {party_words(party)} on {_when(earlier.signed_at)}"
         )
     signature = Signature.objects.create(
         component=fresh, attempt=attempt, party=party, user=user, signed_name=user.full_name
@@ -773,7 +770,7 @@ def sign_declaration(component: GatewayComponent, user: User) -> Signature:
     )
     old_status = fresh.status
     changes: dict[str, tuple[Any, Any]] = {
-        f"signature of the {Party(party).label.lower()}": (
+        f"signature of the {party_words(party)}": (
             None,
             f"{user.full_name} <{user.email}> at {_when(signature.signed_at)}",
         )
@@ -790,16 +787,14 @@ def sign_declaration(component: GatewayComponent, user: User) -> Signature:
         changes["attempts"] = (attempt - 1, attempt)
         summary = (
             f"{component.name} signed by {user.full_name} for the "
-            f"{Party(party).label.lower()}; every party has signed, submitted for review"
+            f"{party_words(party)}; every party has signed, submitted for review"
         )
     else:
         new_status = Status.IN_PROGRESS if old_status == Status.NOT_STARTED else old_status
         _save(fresh, status=new_status)
         if new_status != old_status:
             changes["status"] = (old_status, new_status)
-        summary = (
-            f"{component.name} signed by {user.full_name} for the {Party(party).label.lower()}"
-        )
+        summary = f"{component.name} signed by {user.full_name} for the {party_words(party)}"
     _sync(component, fresh)
     _start_gateway(component.registration, user)
     _audit(user, fresh, "gateway.signed", summary, changes)
@@ -899,7 +894,7 @@ def add_piece(
         f"piece {number}": (
             None,
             f"{piece.title} ({label}, {_day(evidence_date)}, {stored.original_name}; "
-            f"{', '.join(chosen)})",
+            f"{ksb_refs(standard, chosen)})",
         ),
         "pieces": (count, count + 1),
     }
@@ -909,7 +904,7 @@ def add_piece(
         user,
         fresh,
         "gateway.piece_added",
-        f"Piece {number} added to the portfolio by the {Party(party).label.lower()}: {piece.title}",
+        f"Piece {number} added to the portfolio by the {party_words(party)}: {piece.title}",
         changes,
     )
     return piece
@@ -944,7 +939,7 @@ def remove_piece(component: GatewayComponent, user: User, piece_pk: int) -> Port
         fresh,
         "gateway.piece_removed",
         f"Piece {piece.number} removed from the portfolio by the "
-        f"{Party(party).label.lower()}: {piece.title}",
+        f"{party_words(party)}: {piece.title}",
         {f"piece {piece.number}": (piece.title, None), "pieces": (count, count - 1)},
     )
     return piece
@@ -961,7 +956,7 @@ def submit_portfolio(
     problem = state_problem(fresh)
     if problem:
         raise GatewayRefused(problem)
-    portfolio, epao, _ = _portfolio_rules(component)
+    portfolio, epao, standard = _portfolio_rules(component)
     pieces = active_pieces(component.registration)
     problem = gateway_rules.portfolio_count_problem(len(pieces), portfolio, epao)
     if problem:
@@ -969,7 +964,7 @@ def submit_portfolio(
     attempt = fresh.attempts + 1
     listing = "\n".join(
         f"{piece.number}. {piece.title} ({EVIDENCE_TYPE_LABELS.get(piece.evidence_type, '')}, "
-        f"{_day(piece.evidence_date)}; {', '.join(piece.ksbs)})"
+        f"{_day(piece.evidence_date)}; {ksb_refs(standard, piece.ksbs)})"
         for piece in pieces
     )
     submission = GatewaySubmission.objects.create(
@@ -983,7 +978,7 @@ def submit_portfolio(
         user,
         fresh,
         "gateway.submitted",
-        f"Portfolio of {len(pieces)} pieces submitted by the {Party(party).label.lower()} "
+        f"Portfolio of {len(pieces)} pieces submitted by the {party_words(party)} "
         f"(attempt {attempt})",
         {
             "status": (old_status, Status.SUBMITTED),
@@ -1064,7 +1059,7 @@ def submit_proposal(
     }
     if late and previous is not None and previous.resubmit_by is not None:
         changes["late"] = (False, True)
-    summary = f"Project proposal of {words} words submitted by the {Party(party).label.lower()}"
+    summary = f"Project proposal of {words} words submitted by the {party_words(party)}"
     if late and previous is not None and previous.resubmit_by is not None:
         summary += f", late: it was due by {_day(previous.resubmit_by)}"
     _audit(user, fresh, "gateway.proposal_submitted", summary, changes)

@@ -30,7 +30,7 @@ from openepa.gateway.forms import (
     ProposalForm,
     RevisionForm,
 )
-from openepa.gateway.models import GatewayComponent, Party
+from openepa.gateway.models import GatewayComponent
 from openepa.gateway.services import ComponentChanged, GatewayNotReady, GatewayRefused
 from openepa.kernel import specs
 from openepa.kernel.roles import role_required
@@ -38,6 +38,7 @@ from openepa.registration.access import get_registration, party_of
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
+from openepa.rules.labels import party_label, party_words
 from openepa.rules.words import count_words
 
 Status = GatewayComponent.Status
@@ -178,7 +179,7 @@ def overview(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "data": data,
             "rows": _rows(data.components, party, may_decide, proposals),
             "party": party,
-            "party_label": Party(party).label.lower() if party else "",
+            "party_label": party_words(party),
             "accepted": sum(1 for c in data.components if c.status == Status.ACCEPTED),
         },
     )
@@ -316,7 +317,7 @@ def sign(request: HttpRequest, registration_pk: int, component_pk: int) -> HttpR
         else:
             messages.success(
                 request,
-                f"You signed {item.name} as the {Party(party).label.lower()}",  # type: ignore[arg-type]
+                f"You signed {item.name} as the {party_words(party)}",
             )
             return redirect("gateway:overview", registration_pk=registration.pk)
     spec, _ = specs.rules_of(registration)
@@ -327,7 +328,7 @@ def sign(request: HttpRequest, registration_pk: int, component_pk: int) -> HttpR
     by_party = {s.party: s for s in signatures}
     latest = item.submissions.order_by("-attempt").first()
     parties = [
-        {"party": p, "label": Party(p).label, "signature": by_party.get(p)}
+        {"party": p, "label": party_label(p), "signature": by_party.get(p)}
         for p in item.submitted_by
     ]
     return render(
@@ -342,7 +343,7 @@ def sign(request: HttpRequest, registration_pk: int, component_pk: int) -> HttpR
             "can_sign": party in item.submitted_by
             and item.status in services.OPEN
             and party not in by_party,
-            "party_label": Party(party).label.lower() if party else "",
+            "party_label": party_words(party),
             "problem": services.state_problem(item),
             "source": services.requirement_source(item, spec),
             "tag": TAGS[Status(item.status)],

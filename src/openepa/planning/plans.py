@@ -44,9 +44,10 @@ from openepa.registration.models import Registration
 from openepa.rules import allocation
 from openepa.rules.booking import context as booking_context
 from openepa.rules.booking.checks import check_booking
-from openepa.rules.booking.context import MODE_WORDS, long_date
+from openepa.rules.booking.context import long_date
 from openepa.rules.booking.findings import Finding
 from openepa.rules.dates import is_working_day
+from openepa.rules.labels import mode_label
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Method, Specification
 
@@ -85,8 +86,8 @@ def allowed_modes(method: Method) -> list[str]:
 
 
 def mode_choices(method: Method) -> list[tuple[str, str]]:
-    """The allowed modes as form choices, in words."""
-    return [(mode, MODE_WORDS[mode].capitalize()) for mode in allowed_modes(method)]
+    """The allowed modes as form choices, in words (:func:`openepa.rules.labels.mode_label`)."""
+    return [(mode, mode_label(mode)) for mode in allowed_modes(method)]
 
 
 @dataclass(frozen=True)

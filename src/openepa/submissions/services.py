@@ -33,6 +33,7 @@ from openepa.kernel.uploads import ALL_KINDS, DOCUMENT_KINDS, UploadRefused
 from openepa.registration.access import party_of
 from openepa.registration.models import Registration
 from openepa.results.models import Result
+from openepa.rules.labels import method_name
 from openepa.rules.model import Count, Element, Method, Report, Specification
 from openepa.rules.submissions import (
     ProjectOutcome,
@@ -419,6 +420,14 @@ def criteria_refusal(spec: Specification, method_id: str, criteria: Iterable[str
     )
 
 
+def _bank_name(question: InterviewQuestion) -> str:
+    return method_name(spec_by_id(question.spec_id), question.method_id)
+
+
+def _record_method_name(record: AssessmentRecord) -> str:
+    return method_name(specs.specification_of(record.registration), record.method_id)
+
+
 def _bank_spec(spec_id: str, method_id: str) -> Specification:
     spec = spec_by_id(spec_id)
     if spec is None or interview_rule(spec, method_id) is None:
@@ -458,7 +467,8 @@ def add_question(
         epao=epao,
         action="submissions.question_added",
         obj=question,
-        summary=f"Added question {question.number} to the {spec_id} {method_id} bank",
+        summary=f"Added question {question.number} to the {spec_id} bank of the "
+        f"{method_name(spec, method_id)}",
     )
     return question
 
@@ -512,7 +522,8 @@ def edit_question(
         epao=locked.epao,
         action="submissions.question_edited",
         obj=locked,
-        summary=f"Edited question {locked.number} of the {locked.spec_id} {locked.method_id} bank",
+        summary=f"Edited question {locked.number} of the {locked.spec_id} bank of the "
+        f"{_bank_name(locked)}",
         changes=changes,
     )
     return locked
@@ -542,7 +553,8 @@ def retire_question(question: InterviewQuestion, user: User, *, revision: int) -
         epao=locked.epao,
         action="submissions.question_retired",
         obj=locked,
-        summary=f"Retired question {locked.number} of the {locked.spec_id} {locked.method_id} bank",
+        summary=f"Retired question {locked.number} of the {locked.spec_id} bank of the "
+        f"{_bank_name(locked)}",
         changes={"active": (True, False)},
     )
 
@@ -696,7 +708,10 @@ def set_interview_questions(
         for q in sorted(found.values(), key=lambda q: q.number)
     ]
     return _save_interview(
-        locked, user, new, f"Chose {len(new)} interview questions for the {locked.method_id}"
+        locked,
+        user,
+        new,
+        f"Chose {len(new)} interview questions for the {_record_method_name(locked)}",
     )
 
 
@@ -718,4 +733,6 @@ def save_interview_notes(
     ]
     if new == locked.interview:
         return locked
-    return _save_interview(locked, user, new, f"Saved interview notes for the {locked.method_id}")
+    return _save_interview(
+        locked, user, new, f"Saved interview notes for the {_record_method_name(locked)}"
+    )
