@@ -16,6 +16,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from openepa.rules.grading import GradeRequest, GradeResult, MethodInput, grade
+from openepa.rules.labels import mode_label
 from openepa.rules.model import Method, Specification
 from tests.browser.conftest import follow
 from tests.browser.journey import Journey, banner, fill_date, summary_rows
@@ -25,8 +26,6 @@ ANNA = "anna@epao.example"
 IVY = "ivy@epao.example"
 PAT = "pat@learner.example"
 NAME, LISTED = "Pat Apprentice", "Apprentice, Pat"
-
-MODE_WORDS = {"face_to_face": "Face to face", "remote": "Remote", "recorded": "Recorded"}
 
 
 # --- the judgements clicked, and the engine's grade of them ---------------------------------
@@ -254,7 +253,7 @@ def fill_record(trip: Journey, page: Any, record: RecordInput) -> None:
     page.get_by_label("End time").fill("11:00")
     modes = method.modes.allowed if method.modes else ["face_to_face"]
     page.get_by_role("group", name="How it was carried out").get_by_label(
-        MODE_WORDS[modes[0]], exact=True
+        mode_label(modes[0]), exact=True
     ).check()
     if record.questioning_minutes is not None:
         page.get_by_label("Question and answer minutes").fill(str(record.questioning_minutes))
@@ -320,7 +319,7 @@ def iqa_uphold_all(trip: Journey) -> None:
         page.get_by_label("Uphold the assessor's decision").check()
         follow(page.get_by_role("button", name="Record your decision"))
         assert "You upheld the decision" in banner(page)
-        assert summary_rows(page)["IQA status"].startswith("Upheld by IQA by Ivy Quality")
+        assert summary_rows(page)["IQA status"].startswith("Upheld by IQA (Ivy Quality)")
 
 
 def iqa_amend(trip: Journey, clicked: Clicked, method: Method, criterion: str, reason: str) -> None:
@@ -339,7 +338,7 @@ def iqa_amend(trip: Journey, clicked: Clicked, method: Method, criterion: str, r
     expected = clicked.method_grade(method.id)
     rows = summary_rows(page)
     assert rows["Grade"].startswith(expected.capitalize()), rows["Grade"]
-    assert rows["IQA status"].startswith("Amended by IQA by Ivy Quality"), rows["IQA status"]
+    assert rows["IQA status"].startswith("Amended by IQA (Ivy Quality)"), rows["IQA status"]
     assert reason in rows["IQA status"]
     history = page.locator("table").last.inner_text()
     assert f"Judgement of {criterion}: Met → Not met" in history, history

@@ -54,7 +54,7 @@ def test_a_portfolio_without_limits_needs_one_piece(specs: dict[str, Specificati
     portfolio = specs["st0072-activeiq"].evidence.portfolio
     assert gateway_rules.portfolio_range(portfolio) == (1, None)
     assert gateway_rules.portfolio_count_problem(0, portfolio, "Active IQ") == (
-        "Add at least 1 piece of evidence before submitting the portfolio"
+        "Add at least 1 piece of evidence to the portfolio"
     )
     assert gateway_rules.portfolio_count_problem(40, portfolio, "Active IQ") is None
     assert gateway_rules.portfolio_full_problem(40, portfolio, "Active IQ") is None

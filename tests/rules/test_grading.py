@@ -220,7 +220,7 @@ def test_the_overall_reason_follows_the_method_order_whatever_the_key_order() ->
         spec_id=spec.id, methods={m.id: all_met(spec, m.id) for m in spec.methods}
     )
     assert grade(shuffled, request).overall.reason == grade(spec, request).overall.reason
-    order = [m.id for m in spec.methods]
+    order = [m.name for m in spec.methods]
     reason = grade(spec, request).overall.reason
     assert [reason.index(f"{method} ") for method in order] == sorted(
         reason.index(f"{method} ") for method in order

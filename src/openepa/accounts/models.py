@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openepa.accounts.validators import validate_ukprn
+from openepa.rules.labels import role_label
 
 
 class Organisation(models.Model):
@@ -93,12 +94,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email address and has one role."""
 
     class Role(models.TextChoices):
-        EPAO_ADMIN = "epao_admin", "EPAO admin"
-        ASSESSOR = "assessor", "Independent assessor"
-        IQA = "iqa", "Internal quality assurer"
-        PROVIDER = "provider", "Training provider"
-        EMPLOYER = "employer", "Employer"
-        APPRENTICE = "apprentice", "Apprentice"
+        EPAO_ADMIN = "epao_admin", role_label("epao_admin")
+        ASSESSOR = "assessor", role_label("assessor")
+        IQA = "iqa", role_label("iqa")
+        PROVIDER = "provider", role_label("provider")
+        EMPLOYER = "employer", role_label("employer")
+        APPRENTICE = "apprentice", role_label("apprentice")
 
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)

@@ -36,6 +36,7 @@ from openepa.assessment.record_page import (
 from openepa.assessment.records import FIELD_LABELS, RECORD_FIELDS, Conflict, SaveOutcome
 from openepa.assessment.refusals import RecordRefused, method_of_or_refuse
 from openepa.planning.plans import mode_choices
+from openepa.rules.labels import mode_words
 from openepa.rules.recording import KEY
 
 
@@ -58,7 +59,7 @@ def _display(name: str, value: Any) -> str:
     if name == "occasions":
         return ", ".join(f"{o.get('on')} ({o.get('minutes')} minutes)" for o in value)
     if name == "mode":
-        return str(value).replace("_", " ")
+        return mode_words(str(value))
     if name in ("assessed_on", "starts_at", "ends_at") and isinstance(value, str):
         return value
     text = str(value)

@@ -130,7 +130,7 @@ def submit_record(record_pk: int, user: User, revision: int) -> AssessmentRecord
         epao=record.registration.epao,
         action="assessment.submitted",
         obj=record,
-        summary=f"Submitted the {record.method_id} record: {method_result.label}"
+        summary=f"Submitted the {method_result.name} record: {method_result.label}"
         + ("; held for IQA" if sampling.sampled else ""),
         registration=record.registration,
         changes={"grade": ("", method_result.grade), "iqa_status": ("", record.iqa_status)},
@@ -209,7 +209,7 @@ def amend_record(
         epao=record.registration.epao,
         action=f"assessment.amended.{stage}",
         obj=record,
-        summary=f"Amended the {record.method_id} record ({len(changes)} changes)",
+        summary=f"Amended the {method_result.name} record ({len(changes)} changes)",
         registration=record.registration,
         changes={"grade": (old_grade, record.grade)},
         reason=reason,

@@ -24,10 +24,11 @@ from openepa.gateway.components import (
     store_evidence,
     sync_component,
 )
-from openepa.gateway.models import GatewayComponent, GatewaySubmission, Party, Signature
+from openepa.gateway.models import GatewayComponent, GatewaySubmission, Signature
 from openepa.gateway.refusals import GatewayRefused
 from openepa.gateway.wording import moment_text, subject_of
 from openepa.kernel import specs
+from openepa.rules.labels import party_words
 
 Status = GatewayComponent.Status
 
@@ -115,7 +116,7 @@ def submit_evidence(
         user,
         fresh,
         "gateway.submitted",
-        f"{component.name} submitted by the {Party(party).label.lower()} (attempt {attempt})",
+        f"{component.name} submitted by the {party_words(party)} (attempt {attempt})",
         changes,
     )
     return submission
@@ -148,7 +149,7 @@ def sign_declaration(component: GatewayComponent, user: User) -> Signature:
     if earlier is not None:
         raise GatewayRefused(
             f"{earlier.signed_name} ({earlier.user.email}) already signed this declaration "
-            f"for the {Party(party).label.lower()} on {moment_text(earlier.signed_at)}"
+            f"for the {party_words(party)} on {moment_text(earlier.signed_at)}"
         )
     signature = Signature.objects.create(
         component=fresh, attempt=attempt, party=party, user=user, signed_name=user.full_name
@@ -158,7 +159,7 @@ def sign_declaration(component: GatewayComponent, user: User) -> Signature:
     )
     old_status = fresh.status
     changes: dict[str, tuple[Any, Any]] = {
-        f"signature of the {Party(party).label.lower()}": (
+        f"signature of the {party_words(party)}": (
             None,
             f"{user.full_name} <{user.email}> at {moment_text(signature.signed_at)}",
         )
@@ -175,16 +176,14 @@ def sign_declaration(component: GatewayComponent, user: User) -> Signature:
         changes["attempts"] = (attempt - 1, attempt)
         summary = (
             f"{component.name} signed by {user.full_name} for the "
-            f"{Party(party).label.lower()}; every party has signed, submitted for review"
+            f"{party_words(party)}; every party has signed, submitted for review"
         )
     else:
         new_status = Status.IN_PROGRESS if old_status == Status.NOT_STARTED else old_status
         save_component(fresh, status=new_status)
         if new_status != old_status:
             changes["status"] = (old_status, new_status)
-        summary = (
-            f"{component.name} signed by {user.full_name} for the {Party(party).label.lower()}"
-        )
+        summary = f"{component.name} signed by {user.full_name} for the {party_words(party)}"
     sync_component(component, fresh)
     start_gateway(component.registration, user)
     audit_component(user, fresh, "gateway.signed", summary, changes)

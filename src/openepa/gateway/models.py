@@ -12,15 +12,17 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from openepa.rules.labels import party_label
+
 
 class Party(models.TextChoices):
-    """Who may submit or sign a gateway component."""
+    """Who may submit or sign a gateway component (its words: :mod:`openepa.rules.labels`)."""
 
-    APPRENTICE = "apprentice", "Apprentice"
-    EMPLOYER = "employer", "Employer"
-    PROVIDER = "provider", "Training provider"
-    EPAO = "epao", "EPAO"
-    ASSESSOR = "assessor", "Assessor"
+    APPRENTICE = "apprentice", party_label("apprentice")
+    EMPLOYER = "employer", party_label("employer")
+    PROVIDER = "provider", party_label("provider")
+    EPAO = "epao", party_label("epao")
+    ASSESSOR = "assessor", party_label("assessor")
 
 
 class GatewayComponent(models.Model):

@@ -27,12 +27,13 @@ from openepa.gateway.components import (
     store_evidence,
     sync_component,
 )
-from openepa.gateway.models import GatewayComponent, GatewaySubmission, Party, PortfolioPiece
+from openepa.gateway.models import GatewayComponent, GatewaySubmission, PortfolioPiece
 from openepa.gateway.refusals import GatewayRefused
 from openepa.gateway.wording import EVIDENCE_TYPE_LABELS, day_text
 from openepa.kernel import clock, specs
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
+from openepa.rules.labels import ksb_refs, party_words
 from openepa.rules.model import Method, Portfolio, Specification, Standard
 
 Status = GatewayComponent.Status
@@ -209,7 +210,7 @@ def add_piece(
         f"piece {number}": (
             None,
             f"{piece.title} ({label}, {day_text(evidence_date)}, {stored.original_name}; "
-            f"{', '.join(chosen)})",
+            f"{ksb_refs(standard, chosen)})",
         ),
         "pieces": (count, count + 1),
     }
@@ -219,7 +220,7 @@ def add_piece(
         user,
         fresh,
         "gateway.piece_added",
-        f"Piece {number} added to the portfolio by the {Party(party).label.lower()}: {piece.title}",
+        f"Piece {number} added to the portfolio by the {party_words(party)}: {piece.title}",
         changes,
     )
     return piece
@@ -254,7 +255,7 @@ def remove_piece(component: GatewayComponent, user: User, piece_pk: int) -> Port
         fresh,
         "gateway.piece_removed",
         f"Piece {piece.number} removed from the portfolio by the "
-        f"{Party(party).label.lower()}: {piece.title}",
+        f"{party_words(party)}: {piece.title}",
         {f"piece {piece.number}": (piece.title, None), "pieces": (count, count - 1)},
     )
     return piece
@@ -271,7 +272,7 @@ def submit_portfolio(
     problem = state_problem(fresh)
     if problem:
         raise GatewayRefused(problem)
-    portfolio, epao, _ = _portfolio_rules(component)
+    portfolio, epao, standard = _portfolio_rules(component)
     pieces = active_pieces(component.registration)
     problem = gateway_rules.portfolio_count_problem(len(pieces), portfolio, epao)
     if problem:
@@ -279,7 +280,7 @@ def submit_portfolio(
     attempt = fresh.attempts + 1
     listing = "\n".join(
         f"{piece.number}. {piece.title} ({EVIDENCE_TYPE_LABELS.get(piece.evidence_type, '')}, "
-        f"{day_text(piece.evidence_date)}; {', '.join(piece.ksbs)})"
+        f"{day_text(piece.evidence_date)}; {ksb_refs(standard, piece.ksbs)})"
         for piece in pieces
     )
     submission = GatewaySubmission.objects.create(
@@ -293,7 +294,7 @@ def submit_portfolio(
         user,
         fresh,
         "gateway.submitted",
-        f"Portfolio of {len(pieces)} pieces submitted by the {Party(party).label.lower()} "
+        f"Portfolio of {len(pieces)} pieces submitted by the {party_words(party)} "
         f"(attempt {attempt})",
         {
             "status": (old_status, Status.SUBMITTED),

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.gateway.components import OPEN, state_problem
-from openepa.gateway.models import GatewayComponent, Party, ProjectProposal
+from openepa.gateway.models import GatewayComponent, ProjectProposal
 from openepa.gateway.overview import (
     current_attempt,
     current_signatures,
@@ -29,6 +29,7 @@ from openepa.registration.access import party_of
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
 from openepa.rules.dates import describe
+from openepa.rules.labels import party_label, party_words
 from openepa.rules.model import Specification
 
 Status = GatewayComponent.Status
@@ -136,7 +137,7 @@ def overview_page(user: User, registration: Registration) -> dict[str, Any]:
         "data": data,
         "rows": task_rows(data.components, party, may_decide, proposals),
         "party": party,
-        "party_label": Party(party).label.lower() if party else "",
+        "party_label": party_words(party),
         "accepted": sum(1 for c in data.components if c.status == Status.ACCEPTED),
     }
 
@@ -196,7 +197,7 @@ def sign_page(
     by_party = {s.party: s for s in signatures}
     latest = item.submissions.order_by("-attempt").first()
     parties = [
-        {"party": p, "label": Party(p).label, "signature": by_party.get(p)}
+        {"party": p, "label": party_label(p), "signature": by_party.get(p)}
         for p in item.submitted_by
     ]
     return {
@@ -206,7 +207,7 @@ def sign_page(
         "attempt": attempt,
         "errors": errors,
         "can_sign": party in item.submitted_by and item.status in OPEN and party not in by_party,
-        "party_label": Party(party).label.lower() if party else "",
+        "party_label": party_words(party),
         "problem": state_problem(item),
         "source": requirement_source(item, spec),
         "tag": tag_of(item),

@@ -26,13 +26,14 @@ from openepa.gateway.components import (
     sync_component,
 )
 from openepa.gateway.events import ProposalDecided
-from openepa.gateway.models import GatewayComponent, GatewaySubmission, Party, ProjectProposal
+from openepa.gateway.models import GatewayComponent, GatewaySubmission, ProjectProposal
 from openepa.gateway.refusals import GatewayRefused
 from openepa.gateway.wording import day_text
 from openepa.kernel import clock, events, specs
 from openepa.registration.access import party_of
 from openepa.registration.models import Registration
 from openepa.rules import gateway_rules
+from openepa.rules.labels import party_words
 from openepa.rules.model import Specification
 from openepa.rules.words import count_words
 
@@ -138,7 +139,7 @@ def submit_proposal(
     }
     if late and previous is not None and previous.resubmit_by is not None:
         changes["late"] = (False, True)
-    summary = f"Project proposal of {words} words submitted by the {Party(party).label.lower()}"
+    summary = f"Project proposal of {words} words submitted by the {party_words(party)}"
     if late and previous is not None and previous.resubmit_by is not None:
         summary += f", late: it was due by {day_text(previous.resubmit_by)}"
     audit_component(user, fresh, "gateway.proposal_submitted", summary, changes)

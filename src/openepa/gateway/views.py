@@ -19,12 +19,12 @@ from django.shortcuts import redirect, render
 from openepa.gateway import presenters
 from openepa.gateway.evidence import sign_declaration, submit_evidence
 from openepa.gateway.forms import AnswerForm, EvidenceForm
-from openepa.gateway.models import Party
 from openepa.gateway.pages import fetch_component, show_refusal, user_of
 from openepa.gateway.refusals import GatewayRefused
 from openepa.gateway.wording import party_list
 from openepa.kernel import specs
 from openepa.registration.access import get_registration, party_of
+from openepa.rules.labels import party_words
 
 
 @login_required
@@ -104,7 +104,7 @@ def sign(request: HttpRequest, registration_pk: int, component_pk: int) -> HttpR
         else:
             messages.success(
                 request,
-                f"You signed {item.name} as the {Party(party).label.lower()}",  # type: ignore[arg-type]
+                f"You signed {item.name} as the {party_words(party)}",
             )
             return redirect("gateway:overview", registration_pk=registration.pk)
     return render(

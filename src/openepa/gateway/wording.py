@@ -12,7 +12,8 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from openepa.gateway.models import GatewayComponent, Party
+from openepa.gateway.models import GatewayComponent
+from openepa.rules.labels import party_label, party_phrase
 
 #: The types of portfolio evidence a person chooses from, as (value, label).
 EVIDENCE_TYPES: list[tuple[str, str]] = [
@@ -36,16 +37,13 @@ LEVELS: list[tuple[int, str]] = [(1, "Level 1"), (2, "Level 2"), (3, "Level 3 or
 
 
 def party_labels(parties: Iterable[str]) -> list[str]:
-    """The parties' names as people read them ("Training provider")."""
-    return [Party(party).label for party in parties]
+    """The parties' names as people read them ("Training provider"), from rules.labels."""
+    return [party_label(party) for party in parties]
 
 
 def party_list(parties: Iterable[str]) -> str:
     """Parties as one phrase: "apprentice, employer and training provider"."""
-    labels = [label.lower() for label in party_labels(parties)]
-    if len(labels) <= 1:
-        return "".join(labels)
-    return ", ".join(labels[:-1]) + " and " + labels[-1]
+    return party_phrase(parties)
 
 
 def subject_of(component: GatewayComponent) -> str:

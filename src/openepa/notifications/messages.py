@@ -58,7 +58,8 @@ from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
 from openepa.results.appeals import appeal_ends_on
 from openepa.results.models import Appeal, Result
-from openepa.rules.booking.context import MODE_WORDS, long_date
+from openepa.rules.booking.context import long_date
+from openepa.rules.labels import method_name, mode_words
 
 logger = logging.getLogger(__name__)
 
@@ -174,11 +175,11 @@ def allocated(registration: Registration, record: AllocationRecord) -> None:
 
 
 def _plan_lines(registration: Registration, plan: AssessmentPlan) -> list[str]:
-    names = {m.id: m.name for m in specs.specification_of(registration).methods}
+    spec = specs.specification_of(registration)
     return [
-        f"- {names.get(m.method_id, m.method_id)}: "
+        f"- {method_name(spec, m.method_id)}: "
         f"{long_date(m.planned_date) if m.planned_date else 'date to be agreed'}"
-        f"{', ' + MODE_WORDS.get(m.mode, m.mode) if m.mode else ''}"
+        f"{', ' + mode_words(m.mode) if m.mode else ''}"
         for m in plan.methods.order_by("position")
     ]
 
@@ -217,13 +218,13 @@ def plan_agreed(registration: Registration, plan: AssessmentPlan) -> None:
 
 def _booking_context(booking: Booking) -> dict[str, Any]:
     registration = booking.registration
-    names = {m.id: m.name for m in specs.specification_of(registration).methods}
+    spec = specs.specification_of(registration)
     minutes = ", ".join(f"{m} minutes" for m in booking.minutes or ())
     return {
-        "method": names.get(booking.method_id, booking.method_id),
+        "method": method_name(spec, booking.method_id),
         "on": booking.on,
         "starts_at": booking.starts_at,
-        "mode": MODE_WORDS.get(booking.mode, booking.mode.replace("_", " ")).capitalize(),
+        "mode": booking.mode,
         "minutes": minutes,
         "assessor": booking.assessor,
         "link": link("planning:plan", registration.pk),
@@ -325,11 +326,6 @@ def reassessment_recorded(
     )
 
 
-def _appeal_methods(appeal: Appeal) -> str:
-    names = {m["id"]: m["name"] for m in appeal.result.methods}
-    return ", ".join(names.get(m, m) for m in appeal.methods)
-
-
 def appeal_lodged(appeal: Appeal) -> None:
     """Tell the EPAO's admins (to assign a reviewer) and the person who lodged it."""
     registration = appeal.registration
@@ -344,7 +340,6 @@ def appeal_lodged(appeal: Appeal) -> None:
             registration=registration,
             context={
                 "appeal": appeal,
-                "methods": _appeal_methods(appeal),
                 "lodged_on": timezone.localdate(appeal.lodged_at),
                 "link": page,
             },
@@ -360,7 +355,6 @@ def appeal_assigned(appeal: Appeal, assigned_by: User) -> None:
         registration=appeal.registration,
         context={
             "appeal": appeal,
-            "methods": _appeal_methods(appeal),
             "assigned_by": assigned_by.full_name,
             "link": link("results:my_appeals"),
         },

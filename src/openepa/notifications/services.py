@@ -52,12 +52,16 @@ class Rendered:
 
 @cache
 def _text_engine() -> Engine:
-    """Django's template language without HTML escaping, for plain-text emails."""
+    """Django's template language without HTML escaping, for plain-text emails.
+
+    The ``labels`` library (a specification's ids in words) is loaded by the emails too.
+    """
     dirs: list[str] = []
     for options in settings.TEMPLATES:
         found: Any = options.get("DIRS", [])
         dirs += [str(d) for d in found]
-    return Engine(dirs=dirs, app_dirs=True, autoescape=False)
+    labels = {"labels": "openepa.specifications.templatetags.labels"}
+    return Engine(dirs=dirs, app_dirs=True, autoescape=False, libraries=labels)
 
 
 def _tidy(text: str) -> str:

@@ -26,6 +26,7 @@ from openepa.kernel import clock, specs
 from openepa.planning import timeline
 from openepa.planning.models import AssessmentPlan, Booking, CalendarFeed
 from openepa.registration.models import Registration
+from openepa.rules.labels import method_name, mode_words
 
 PRODUCT = "-//OpenEPA//Assessment calendar//EN"
 ROLES_WITH_FEEDS = (User.Role.ASSESSOR, User.Role.APPRENTICE)
@@ -119,11 +120,11 @@ def booking_event(booking: Booking) -> Event:
     """A booked assessment as an event: timed where a start time is recorded."""
     registration = booking.registration
     spec, _ = specs.rules_of(registration)
-    method = next((m.name for m in spec.methods if m.id == booking.method_id), booking.method_id)
+    method = method_name(spec, booking.method_id)
     starts_at = None
     if booking.starts_at is not None:
         starts_at = timezone.make_aware(datetime.combine(booking.on, booking.starts_at))
-    mode = booking.mode.replace("_", " ")
+    mode = mode_words(booking.mode)
     occasions = ", ".join(f"{m} minutes" for m in booking.minutes or ())
     description = (
         f"{method} ({mode}) for {registration.apprentice.full_name}, "

@@ -35,7 +35,6 @@ from openepa.planning.plan_forms import (
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
 from openepa.registration.models import Registration
-from openepa.rules.booking.context import MODE_WORDS
 
 Role = User.Role
 BOOKERS = (Role.EPAO_ADMIN, Role.ASSESSOR)
@@ -86,7 +85,7 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
         {
             "method": method,
             "planned": planned.get(method.id),
-            "mode": MODE_WORDS.get(planned[method.id].mode, "") if method.id in planned else "",
+            "mode": planned[method.id].mode if method.id in planned else "",
             "booking": booked.get(method.id),
         }
         for method in spec.methods
@@ -111,7 +110,6 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "sign_form": SignForm(initial={"revision": record.revision if record else 0}),
             "can_record": user.role == Role.ASSESSOR and registration.assessor_id == user.pk,
             "can_book": _can_book(user, registration),
-            "mode_words": MODE_WORDS,
         },
     )
 

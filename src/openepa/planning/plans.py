@@ -26,7 +26,7 @@ from openepa.planning.events import PlanAgreed, PlanReadyToSign
 from openepa.planning.models import AssessmentPlan, PlannedMethod
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.models import Registration
-from openepa.rules.booking.context import MODE_WORDS
+from openepa.rules.labels import mode_label
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Method, Specification
 
@@ -57,7 +57,7 @@ def allowed_modes(method: Method) -> list[str]:
 
 def mode_choices(method: Method) -> list[tuple[str, str]]:
     """The allowed modes as form choices, in words."""
-    return [(mode, MODE_WORDS[mode].capitalize()) for mode in allowed_modes(method)]
+    return [(mode, mode_label(mode)) for mode in allowed_modes(method)]
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from openepa.rules.booking.context import long_date
 from openepa.rules.booking.deadlines import deadlines
 from openepa.rules.booking.ranges import window_end
 from openepa.rules.dates import shift
+from openepa.rules.labels import method_name
 from openepa.rules.model import Specification
 from openepa.specifications.models import SpecificationRecord
 
@@ -126,10 +127,6 @@ def _status(day: date, done_on: date | None, limit: str, on: date) -> Status:
     return "due"
 
 
-def _method_name(spec: Specification, method_id: str) -> str:
-    return next((m.name for m in spec.methods if m.id == method_id), method_id)
-
-
 def entries(
     spec: Specification, plan: booking_context.Plan, bookings: Sequence[Booking], on: date
 ) -> list[Entry]:
@@ -160,7 +157,7 @@ def entries(
         found.append(
             Entry(
                 date=booking.on,
-                name=f"{_method_name(spec, booking.method_id)} booked",
+                name=f"{method_name(spec, booking.method_id)} booked",
                 status="done" if booking.on < on else "due",
                 produced_by=(
                     f"booking: booked on {long_date(booking.booked_on)}"

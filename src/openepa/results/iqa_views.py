@@ -25,6 +25,7 @@ from openepa.kernel.roles import role_required
 from openepa.registration.access import Role
 from openepa.results import iqa
 from openepa.results.forms_iqa import DecisionForm, PolicyForm
+from openepa.rules.labels import checklist_name, method_name, mode_words
 from openepa.rules.model import Specification
 from openepa.rules.recording import method_of
 
@@ -99,7 +100,7 @@ def iqa_queue(request: HttpRequest) -> HttpResponse:
 
 
 def _method_name(spec: Specification, method_id: str) -> str:
-    return next((m.name for m in spec.methods if m.id == method_id), method_id)
+    return method_name(spec, method_id)
 
 
 # --- reviewing one decision -------------------------------------------------------------------
@@ -120,13 +121,13 @@ def criteria_of(record: AssessmentRecord) -> list[dict[str, Any]]:
     evidence = _evidence_names(record, current.values())
     labels = dict(Judgement.Value.choices)
     rows: list[dict[str, Any]] = []
-    for checklist_id, checklist_name, criteria in lists:
+    for checklist_id, list_name, criteria in lists:
         for criterion in criteria:
             judgement = current.get((checklist_id, criterion.id))
             rows.append(
                 {
                     "checklist": checklist_id,
-                    "checklist_name": checklist_name,
+                    "checklist_name": list_name,
                     "id": criterion.id,
                     "text": criterion.text,
                     "kind": criterion.kind,
@@ -182,11 +183,13 @@ def _valid_uuids(values: list[str]) -> list[str]:
     return valid
 
 
-def _shown(value: Any) -> str:
-    """A value of the record's history as a person reads it."""
+def _shown(value: Any, field: str = "") -> str:
+    """A value of the record's history as a person reads it (a ``mode`` in words)."""
     labels = dict(Judgement.Value.choices)
     if value in (None, "", []):
         return "—"
+    if field == "mode":
+        return mode_words(str(value))
     if isinstance(value, list) and value and isinstance(value[0], str):
         text = labels.get(value[0], value[0])
         if len(value) > 1 and value[1]:
@@ -198,19 +201,22 @@ def _shown(value: Any) -> str:
 def history_rows(record: AssessmentRecord) -> list[dict[str, Any]]:
     """The record's history with each field and value in words."""
     rows = []
+    spec = specs.specification_of(record.registration)
     for change in history_of(record):
         name = change.field
         if name.startswith("judgement:"):
             _, checklist, criterion = name.split(":", 2)
-            name = f"Judgement of {criterion}" + (f" ({checklist})" if checklist else "")
+            name = f"Judgement of {criterion}" + (
+                f" ({checklist_name(spec, checklist)})" if checklist else ""
+            )
         else:
             name = name.replace("_", " ").capitalize()
         rows.append(
             {
                 "change": change,
                 "field": name,
-                "old": _shown(change.old),
-                "new": _shown(change.new),
+                "old": _shown(change.old, change.field),
+                "new": _shown(change.new, change.field),
             }
         )
     return rows

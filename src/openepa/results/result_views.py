@@ -27,6 +27,7 @@ from openepa.results.forms_iqa import ReleaseForm
 from openepa.results.models import Result
 from openepa.results.reassessment import result_history
 from openepa.rules.grading import label_for
+from openepa.rules.labels import area_name
 
 PAGE_SIZE = 25
 STAFF = (Role.EPAO_ADMIN, Role.ASSESSOR, Role.IQA)
@@ -162,10 +163,9 @@ def result(request: HttpRequest, registration_pk: int) -> HttpResponse:
 
 
 def _areas(standard: Any, criteria: list[Any]) -> list[str]:
-    names = {area.id: area.name for area in standard.areas}
     seen: list[str] = []
     for criterion in criteria:
-        name = names.get(criterion.area, criterion.area)
+        name = area_name(standard, criterion.area)
         if name not in seen:
             seen.append(name)
     return seen

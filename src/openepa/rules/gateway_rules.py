@@ -49,7 +49,7 @@ def portfolio_count_problem(count: int, portfolio: Portfolio | None, epao: str) 
     if count < low:
         missing = low - count
         if wanted is None:
-            return "Add at least 1 piece of evidence before submitting the portfolio"
+            return "Add at least 1 piece of evidence to the portfolio"
         return f"{epao} asks for {wanted}: {has}; add at least {missing} more"
     if high is not None and count > high:
         return f"{epao} asks for {wanted}: {has}; remove at least {count - high}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from openepa.rules.errors import GradingInputError, ReassessmentRefused
+from openepa.rules.labels import checklist_name, method_names
 from openepa.rules.model import (
     Criterion,
     DistinctionRule,
@@ -243,7 +244,7 @@ def grade_method(
     check_reassessment_allowed(spec, method, given)
     judgements: dict[str, Judgement] = dict(given.judgements)
     elements = tuple(
-        _grade_element(method, element, judgements, carried) for element in method.elements
+        _grade_element(spec, method, element, judgements, carried) for element in method.elements
     )
     counts = tally(method.criteria, judgements, method.grading.distinction)
     grade, reason = grade_from_tally(counts, method.grading)
@@ -275,6 +276,7 @@ def grade_method(
 
 
 def _grade_element(
+    spec: Specification,
     method: Method,
     element: Element,
     judgements: dict[str, Judgement],
@@ -297,7 +299,7 @@ def _grade_element(
     counts = tally(criteria, judgements, element.grading.distinction)
     grade, reason = grade_from_tally(counts, element.grading)
     if exempt_through:
-        reason = f"exempt: judged through the '{exempt_through}' observation checklist; {reason}"
+        reason = f"exempt: judged through the {checklist_name(spec, exempt_through)}; {reason}"
     return ElementResult(
         id=element.id,
         name=element.name,
@@ -322,13 +324,13 @@ def grade_overall(
         return OverallResult(
             "incomplete",
             label_for(spec, "incomplete"),
-            f"not every method is graded yet: {', '.join(incomplete)}",
+            f"not every method is graded yet: {method_names(spec, incomplete)}",
             False,
         )
     grade, reason = _combine(spec, {r.id: r.grade for r in results})
     if spec.overall.weightings:
         reason += "; weightings " + ", ".join(
-            f"{method.id} {spec.overall.weightings[method.id]}%"
+            f"{method.name} {spec.overall.weightings[method.id]}%"
             for method in spec.methods
             if method.id in spec.overall.weightings
         )
@@ -336,7 +338,7 @@ def grade_overall(
     if capped_methods:
         uncapped, _ = _combine(spec, {r.id: r.uncapped_grade or r.grade for r in results})
         if RANK[uncapped] > RANK[grade]:
-            reason += f"; capped: {', '.join(capped_methods)} was a resit or retake"
+            reason += f"; capped: {method_names(spec, capped_methods)} was a resit or retake"
             return OverallResult(grade, label_for(spec, grade), reason, True)
     cap = spec.reassessment.cap
     reassessed = [r.id for r in results if cap is not None and r.attempt in cap.applies_to]
@@ -344,7 +346,9 @@ def grade_overall(
         if cap.lifted_by_exceptional_circumstances and exceptional_circumstances:
             reason += "; not capped: exceptional circumstances recorded"
         else:
-            reason += f"; capped at pass because {', '.join(reassessed)} was a resit or retake"
+            reason += (
+                f"; capped at pass because {method_names(spec, reassessed)} was a resit or retake"
+            )
             return OverallResult("pass", label_for(spec, "pass"), reason, True)
     return OverallResult(grade, label_for(spec, grade), reason, False)
 
@@ -358,24 +362,24 @@ def _combine(spec: Specification, grades: Mapping[str, Outcome]) -> tuple[Outcom
         # In the specification's method order: a table row read back from a database that
         # does not keep key order (PostgreSQL's jsonb) explains itself the same way.
         matched = ", ".join(
-            f"{method.id} {spec.overall.table[row][method.id]}"
+            f"{method.name} {spec.overall.table[row][method.id]}"
             for method in spec.methods
             if method.id in spec.overall.table[row]
         )
         return grade, f"row {row + 1} of the overall-grade table: {matched} gives {grade}"
-    return _distinction_in_all(grades)
+    return _distinction_in_all(spec, grades)
 
 
-def _distinction_in_all(grades: Mapping[str, Outcome]) -> tuple[Outcome, str]:
+def _distinction_in_all(spec: Specification, grades: Mapping[str, Outcome]) -> tuple[Outcome, str]:
     """Any fail fails; a distinction in every method is a distinction; otherwise a pass."""
     failed = [method for method, grade in grades.items() if grade == "fail"]
     if failed:
-        return "fail", f"failed: {', '.join(failed)}; every method must be passed"
+        return "fail", f"failed: {method_names(spec, failed)}; every method must be passed"
     below = [method for method, grade in grades.items() if grade != "distinction"]
     if below:
         return "pass", (
             f"every method passed; a distinction overall needs a distinction in every "
-            f"method, and {', '.join(below)} did not get one"
+            f"method, and {method_names(spec, below)} did not get one"
         )
     return "distinction", "a distinction in every method"
 

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from openepa.rules.dates import describe, long_date, shift
+from openepa.rules.labels import event_words
 from openepa.rules.model import Period, Source, Specification
 
 KINDS = ("resit", "retake")
@@ -47,7 +48,7 @@ class Deadline:
     @property
     def summary(self) -> str:
         """The deadline in one sentence."""
-        anchor = ANCHORS.get(self.after, self.after.replace("_", " "))
+        anchor = ANCHORS.get(self.after) or event_words(None, self.after)
         if self.ends_on is None:
             return f"Within {self.length} of {anchor} (not yet known)."
         return (

@@ -14,6 +14,7 @@ from datetime import date, time
 from fractions import Fraction
 
 from openepa.rules.grading import Judgement
+from openepa.rules.labels import mode_words
 from openepa.rules.model import Duration, Method, Specification
 
 KEY: dict[str, str] = {
@@ -166,9 +167,9 @@ def mode_not_allowed(method: Method, mode: str) -> str | None:
     """The mode recorded is not one the specification allows for the method."""
     if not mode or method.modes is None or mode in method.modes.allowed:
         return None
-    allowed = ", ".join(m.replace("_", " ") for m in method.modes.allowed)
+    allowed = ", ".join(mode_words(m) for m in method.modes.allowed)
     return (
-        f"The {method.name} cannot be carried out {mode.replace('_', ' ')}: allowed "
+        f"The {method.name} cannot be carried out {mode_words(mode)}: allowed "
         f"{allowed}{_quote(method.modes.source.place, method.modes.source.quote)}."
     )
 

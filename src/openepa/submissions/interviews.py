@@ -17,11 +17,17 @@ from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, RecordChange
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
+from openepa.rules.labels import method_name
 from openepa.rules.model import Count
 from openepa.rules.submissions import interview_count_refusal
 from openepa.submissions.models import InterviewQuestion
 from openepa.submissions.question_banks import bank_questions, interview_rule
 from openepa.submissions.refusals import Changed, SubmissionRefused
+
+
+def record_method_name(record: AssessmentRecord) -> str:
+    """The name of the record's method, in the specification's words."""
+    return method_name(specs.specification_of(record.registration), record.method_id)
 
 
 def _lock_record(record: AssessmentRecord, user: User, revision: int) -> AssessmentRecord:
@@ -116,7 +122,10 @@ def set_interview_questions(
         for q in sorted(found.values(), key=lambda q: q.number)
     ]
     return _save_interview(
-        locked, user, new, f"Chose {len(new)} interview questions for the {locked.method_id}"
+        locked,
+        user,
+        new,
+        f"Chose {len(new)} interview questions for the {record_method_name(locked)}",
     )
 
 
@@ -138,4 +147,6 @@ def save_interview_notes(
     ]
     if new == locked.interview:
         return locked
-    return _save_interview(locked, user, new, f"Saved interview notes for the {locked.method_id}")
+    return _save_interview(
+        locked, user, new, f"Saved interview notes for the {record_method_name(locked)}"
+    )

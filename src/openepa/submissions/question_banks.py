@@ -15,6 +15,7 @@ from django.db.models import Max, QuerySet
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
+from openepa.rules.labels import method_name
 from openepa.rules.model import Count, Specification
 from openepa.specifications.models import SpecificationRecord
 from openepa.submissions.models import InterviewQuestion, QuestionChange
@@ -85,6 +86,11 @@ def criteria_refusal(spec: Specification, method_id: str, criteria: Iterable[str
     )
 
 
+def bank_method_name(question: InterviewQuestion) -> str:
+    """The name of the method whose bank holds ``question``, in the specification's words."""
+    return method_name(spec_by_id(question.spec_id), question.method_id)
+
+
 def _bank_spec(spec_id: str, method_id: str) -> Specification:
     spec = spec_by_id(spec_id)
     if spec is None or interview_rule(spec, method_id) is None:
@@ -124,7 +130,8 @@ def add_question(
         epao=epao,
         action="submissions.question_added",
         obj=question,
-        summary=f"Added question {question.number} to the {spec_id} {method_id} bank",
+        summary=f"Added question {question.number} to the {spec_id} bank of the "
+        f"{method_name(spec, method_id)}",
     )
     return question
 
@@ -178,7 +185,8 @@ def edit_question(
         epao=locked.epao,
         action="submissions.question_edited",
         obj=locked,
-        summary=f"Edited question {locked.number} of the {locked.spec_id} {locked.method_id} bank",
+        summary=f"Edited question {locked.number} of the {locked.spec_id} bank of the "
+        f"{bank_method_name(locked)}",
         changes=changes,
     )
     return locked
@@ -208,7 +216,8 @@ def retire_question(question: InterviewQuestion, user: User, *, revision: int) -
         epao=locked.epao,
         action="submissions.question_retired",
         obj=locked,
-        summary=f"Retired question {locked.number} of the {locked.spec_id} {locked.method_id} bank",
+        summary=f"Retired question {locked.number} of the {locked.spec_id} bank of the "
+        f"{bank_method_name(locked)}",
         changes={"active": (True, False)},
     )
 

@@ -11,16 +11,22 @@ from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord
 from openepa.kernel import specs
 from openepa.registration.models import Registration
+from openepa.rules.labels import checklist_name, mode_words
 from openepa.rules.recording import KEY
 
 register = template.Library()
 
 
 @register.filter
-def change_value(value: Any) -> str:
-    """A history value (a judgement, a date, a list of occasions) in words."""
+def change_value(value: Any, field: str = "") -> str:
+    """A history value (a judgement, a date, a list of occasions, a mode) in words.
+
+    ``field`` is the field the value belongs to: a ``mode`` is put in words.
+    """
     if value in (None, "", []):
         return "(empty)"
+    if field == "mode":
+        return mode_words(str(value))
     if isinstance(value, list) and len(value) == 3 and str(value[0]) in KEY:
         words = KEY[str(value[0])]
         if value[1]:
@@ -47,7 +53,10 @@ def field_label(name: str, labels: dict[str, str]) -> str:
     """A record field name or ``judgement:<checklist>:<criterion>`` in words."""
     if name.startswith("judgement:"):
         _, checklist, criterion = name.split(":", 2)
-        return f"Judgement of {criterion}" + (f" ({checklist} checklist)" if checklist else "")
+        checklist_words = checklist_name(None, checklist)
+        return f"Judgement of {criterion}" + (
+            f" ({checklist_words} checklist)" if checklist else ""
+        )
     return labels.get(name, name.replace("_", " ").capitalize())
 
 

@@ -4,7 +4,7 @@ A :class:`Plan` holds the dates known for one apprentice and its :class:`Booking
 method; :func:`known_events` names the events those dates give (the names rules use, such as
 ``gateway``, ``assessment:METHOD``, ``first_assessment``); a :class:`Context` bundles the
 specification, the plan, its events and the day a check is made. The words the messages use
-for modes, events and dates live here too.
+for modes and events come from :mod:`openepa.rules.labels`, the one place for them.
 """
 
 from __future__ import annotations
@@ -14,34 +14,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from openepa.rules.model import Method, Mode, Specification
-
-MODE_WORDS: dict[str, str] = {
-    "face_to_face": "face to face",
-    "remote": "remote",
-    "recorded": "recorded",
-}
-
-EVENT_WORDS: dict[str, str] = {
-    "registration": "registration for end-point assessment",
-    "on_programme_end": "end of the on-programme period",
-    "gateway": "gateway",
-    "gateway_form": "gateway form",
-    "gateway_evidence": "gateway evidence",
-    "first_assessment": "first assessment",
-    "last_assessment": "last assessment",
-    "result": "result",
-    "booking_request": "booking request",
-    "booking_confirmation": "booking confirmation",
-    "portfolio_submission": "portfolio of evidence",
-    "report_submission": "project report",
-    "project_start": "start of the project",
-    "project_completion": "completion of the project",
-    "proposal_rejection": "rejection of the project proposal",
-    "proposal_resubmission": "revised project proposal",
-    "fail_result": "fail result",
-    "reassessment": "resit or retake",
-    "project_rework": "reworked project",
-}
 
 
 def long_date(day: date) -> str:
@@ -126,15 +98,6 @@ def spec_method(spec: Specification, method_id: str) -> Method:
             return method
     known = ", ".join(m.id for m in spec.methods)
     raise ValueError(f"{spec.id} has no method '{method_id}'; its methods are {known}")
-
-
-def event_words(spec: Specification, event: str) -> str:
-    """An event in words: "project report", "Practical observation", "booking of ..."."""
-    kind, _, method_id = event.partition(":")
-    if method_id:
-        name = spec_method(spec, method_id).name
-        return name if kind == "assessment" else f"booking of the {name}"
-    return EVENT_WORDS.get(event, event.replace("_", " "))
 
 
 def known_events(spec: Specification, plan: Plan) -> dict[str, date]:

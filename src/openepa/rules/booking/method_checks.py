@@ -13,8 +13,9 @@ from collections.abc import Callable
 from datetime import date
 from fractions import Fraction
 
-from openepa.rules.booking.context import MODE_WORDS, Booking, Context, long_date, spec_method
+from openepa.rules.booking.context import Booking, Context, long_date, spec_method
 from openepa.rules.booking.findings import Finding, Severity, message_of, quote
+from openepa.rules.labels import mode_words, phrase
 from openepa.rules.model import Duration, Method
 
 
@@ -193,8 +194,7 @@ def mode_not_allowed(context: Context, booking: Booking) -> Finding | None:
     method = spec_method(context.spec, booking.method)
     if booking.mode is None or method.modes is None or booking.mode in method.modes.allowed:
         return None
-    allowed = [MODE_WORDS[m] for m in method.modes.allowed]
-    words = allowed[0] if len(allowed) == 1 else ", ".join(allowed[:-1]) + f" or {allowed[-1]}"
+    words = phrase((mode_words(m) for m in method.modes.allowed), "or")
     return Finding(
         rule=f"mode:{method.id}",
         name=f"How the {method.name} is carried out",
@@ -203,7 +203,7 @@ def mode_not_allowed(context: Context, booking: Booking) -> Finding | None:
             mode_not_allowed,
             quote=quote(method.modes.source, method.name),
             method=method.name,
-            mode=MODE_WORDS[booking.mode],
+            mode=mode_words(booking.mode),
             allowed=words,
         ),
         date=None,

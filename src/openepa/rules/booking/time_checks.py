@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from openepa.rules.booking.context import Booking, Context, event_words, long_date, spec_method
+from openepa.rules.booking.context import Booking, Context, long_date, spec_method
 from openepa.rules.booking.findings import Finding, message_of, quote
 from openepa.rules.booking.ranges import (
     AllowedRange,
@@ -20,6 +20,7 @@ from openepa.rules.booking.ranges import (
     produced_by,
 )
 from openepa.rules.dates import describe, shift
+from openepa.rules.labels import event_words
 from openepa.rules.model import Amount, Specification, TimeRule
 
 
