@@ -19,18 +19,18 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from openepa.submissions.services import add_question
 
 import openepa
 from openepa.accounts.models import User
 from openepa.documents.services import render_document, results_letter
 from openepa.kernel import clock
-from openepa.planning import plans
+from openepa.planning import bookings, plans
 from openepa.registration.models import Registration
 from openepa.results.appeals import assign_reviewer, lodge_appeal
 from openepa.results.models import Result
 from openepa.specifications.services import rules_for
 from openepa.specifications.templatetags.labels import register
+from openepa.submissions.question_banks import add_question
 from tests.documents.conftest import pdf_text
 from tests.epa import accept, policy_without_sampling, record_method
 from tests.planning.conftest import approve
@@ -197,7 +197,7 @@ def whole_epa(
                 m.id: plans.MethodPlan(date(2026, 9, 15), "face_to_face", "") for m in spec.methods
             },
         )
-        plans.book(
+        bookings.book(
             registration,
             anna,
             method_id="observation",
