@@ -157,6 +157,10 @@ NOT_IN_MATRIX = {
     "people:password_reset_confirm": "public: reached with a secret token",
     "people:password_reset_complete": "public",
     "people:renew_invitation": "POST only, EPAO admin: tested in tests/accounts",
+    "people:invite_apprentice": (
+        "POST only, EPAO admin or the apprentice's provider: tests/people/"
+        "test_apprentice_invitations.py"
+    ),
     "gateway:piece_remove": "POST only, tested in tests/gateway",
     "planning:unavailable_remove": "POST only, EPAO admin: tested in tests/planning",
     "planning:plan_sign": "POST only, apprentice and assessor: tests/planning/test_plan_sign.py",
