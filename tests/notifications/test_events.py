@@ -74,7 +74,9 @@ def test_a_new_registration_is_confirmed_to_the_provider_and_employer(
     )
     with sent():
         registration = register_apprentice(bob, details, today=date(2026, 11, 22))
-    assert recipients() == [BOB, ERIN]
+    # Sam has no account yet: Sam is invited to make one (tests/people), not sent this.
+    assert recipients() == [BOB, ERIN, "sam.taylor@example.org"]
+    assert "invited" in emails_to("sam.taylor@example.org")[0].subject
     message = emails_to(ERIN)[0]
     assert message.subject == "Sam Taylor is registered for end-point assessment"
     assert f"Sam Taylor (ULN {registration.apprentice.uln})" in message.body
@@ -84,7 +86,7 @@ def test_a_new_registration_is_confirmed_to_the_provider_and_employer(
         from openepa.notifications import messages
 
         messages.registration_confirmed([registration])  # a repeat sends nothing
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
 
 
 def test_a_rejected_gateway_component_tells_the_parties_why(

@@ -220,3 +220,39 @@ def test_the_email_link_opens_the_acceptance_page(
     link = re.search(r"https?://\S+/invitation/\S+/", mail.outbox[0].body).group(0)  # type: ignore[union-attr]
     path = link.split("://", 1)[1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 200
+
+
+def test_an_account_without_a_password_chooses_one_through_an_invitation(
+    client: Client, alice: User, provider: Organisation
+) -> None:
+    dan = User.objects.create_user(
+        "dan@acme.example",
+        None,
+        full_name="Dan",
+        role="provider",
+        epao=alice.epao,
+        organisation=provider,
+    )
+    _, token = services.invite(
+        actor=alice,
+        email="dan@acme.example",
+        full_name="Dan Provider",
+        role="provider",
+        organisation=provider,
+    )
+    response = accept(client, token)
+
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    dan.refresh_from_db()
+    assert dan.check_password(NEW_PASSWORD)
+    assert dan.full_name == "Dan Provider"
+    assert User.objects.filter(email="dan@acme.example").count() == 1
+    assert AuditEvent.objects.filter(action="user.password_set", object_id=str(dan.pk)).exists()
+    with pytest.raises(ValueError, match="already has an OpenEPA account"):
+        services.invite(
+            actor=alice,
+            email="dan@acme.example",
+            full_name="Dan",
+            role="provider",
+            organisation=provider,
+        )

@@ -104,3 +104,29 @@ def test_a_new_password_lifts_a_sign_in_lock(client: Client, bob: User) -> None:
     )
     response = client.post("/sign-in/", {"username": "bob@acme.example", "password": NEW_PASSWORD})
     assert response.status_code == 302
+
+
+@override_settings(SITE_URL="https://epa.example.org")
+def test_reset_for_an_account_without_a_usable_password_explains_by_email(
+    client: Client, bob: User
+) -> None:
+    bob.set_unusable_password()
+    bob.save()
+    unknown = client.post("/password-reset/", {"email": "nobody@nowhere.example"})
+    response = client.post("/password-reset/", {"email": "Bob@Acme.example"})
+
+    # The same page as for an unknown address: nothing tells a stranger the account exists.
+    assert response.status_code == unknown.status_code == 302
+    assert response["Location"] == unknown["Location"] == "/password-reset/sent/"
+    sent = client.get("/password-reset/sent/").content.decode()
+    assert "no password yet" in sent
+    # The email itself explains, to the account's own address only.
+    [message] = mail.outbox
+    assert message.to == ["bob@acme.example"]
+    assert message.subject == "Your OpenEPA account has no password yet"
+    assert "Bob Provider" in message.body
+    assert "has no password" in message.body
+    assert "invitation" in message.body
+    assert "/password-reset/" not in message.body  # no reset link: it could not be used
+    bob.refresh_from_db()
+    assert not bob.has_usable_password()

@@ -170,3 +170,18 @@ def test_the_form_offers_only_the_epaos_own_employers(
     assert "Bright Retail" in html
     assert "Elsewhere Ltd" not in html
     assert "ST0071 Customer Service Specialist v1.2 (level 3), NQual [st0071-nqual]" in html
+
+
+def test_duplicate_uln_message_links_to_the_registration_to_correct(
+    login: Callable[[User], Client], bob: User, form_data: FormData
+) -> None:
+    client = login(bob)
+    client.post(URL, form_data())
+    existing = Registration.objects.get()
+    html = client.post(URL, form_data(specification=form_data()["specification"])).content.decode()
+    assert f"ULN {existing.apprentice.uln} already has a live registration on ST0071" in html
+    assert (
+        f'<a class="govuk-link" href="/apprentices/{existing.pk}/correct/">correct it</a>' in html
+    )
+    assert "or ask the EPAO to withdraw it first" in html
+    assert Registration.objects.count() == 1

@@ -75,6 +75,14 @@ EXPECTED: dict[str, dict[str, int]] = {
     "registration:upload": provider_only(),
     "registration:template_csv": provider_only(),
     "registration:detail": scoped(),
+    # A registration's life (tests/registration/test_correct.py, test_hold.py, test_withdraw.py,
+    # test_transfer.py): the admin and Pat's provider correct and put on hold; Pat is not on
+    # hold, so resuming sends them back to Pat's page; only the admin withdraws or transfers.
+    "registration:correct": _row(403, alice=200, bob=200, charlie=404, mallory=404),
+    "registration:hold": _row(403, alice=200, bob=200, charlie=404, mallory=404),
+    "registration:resume": _row(403, alice=302, bob=302, charlie=404, mallory=404),
+    "registration:withdraw": admin_only_about_pat(),
+    "registration:transfer": admin_only_about_pat(),
     "gateway:review_queue": admin_only(),
     "gateway:overview": scoped(),
     "gateway:component": scoped(),
@@ -157,6 +165,10 @@ NOT_IN_MATRIX = {
     "people:password_reset_confirm": "public: reached with a secret token",
     "people:password_reset_complete": "public",
     "people:renew_invitation": "POST only, EPAO admin: tested in tests/accounts",
+    "people:invite_apprentice": (
+        "POST only, EPAO admin or the apprentice's provider: tests/people/"
+        "test_apprentice_invitations.py"
+    ),
     "gateway:piece_remove": "POST only, tested in tests/gateway",
     "planning:unavailable_remove": "POST only, EPAO admin: tested in tests/planning",
     "planning:plan_sign": "POST only, apprentice and assessor: tests/planning/test_plan_sign.py",
@@ -268,7 +280,12 @@ def _url(name: str, world: dict[str, Any]) -> str:
         return reverse(name, args=[registration.pk, by_name[name].pk])
     if name in ("gateway:overview", "gateway:confirm"):
         return reverse(name, args=[registration.pk])
-    if name in ("registration:detail", "registration:history"):
+    if name.startswith("registration:") and name not in (
+        "registration:list",
+        "registration:create",
+        "registration:upload",
+        "registration:template_csv",
+    ):
         return reverse(name, args=[registration.pk])
     if name in ("results:reassessment", "results:appeal_lodge"):
         return reverse(name, args=[registration.pk])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import re
 from typing import Any
 
+from django.core.management import call_command
 from django.test import Client
 
 from openepa.accounts.models import User
-from openepa.demo.build import DEMO_PASSWORD, create_demo
+from openepa.demo.build import DEMO_EPAO, DEMO_PASSWORD, create_demo
 from openepa.demo.names import uln_for
 from openepa.registration.models import Registration
 from openepa.rules.identifiers import uln_problem
@@ -54,6 +57,32 @@ def test_every_demo_login_signs_in(db: Any, client: Client) -> None:
         assert response.status_code == 302, login.email
         assert client.get("/", follow=True).status_code == 200
         client.logout()
+
+
+def test_demo_logins_all_sign_in_and_are_all_printed(db: Any, client: Client) -> None:
+    output = io.StringIO()
+    call_command("demo", apprentices=10, stdout=output)
+    printed = output.getvalue()
+    people = User.objects.filter(epao__name=DEMO_EPAO).order_by("pk")
+    assert people.count() > 6  # the named logins and the other demo assessors and IQAs
+    for person in people:
+        assert person.has_usable_password(), person.email
+        response = client.post("/sign-in/", {"username": person.email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, person.email
+        client.logout()
+        assert person.email in printed or _within_printed_range(person.email, printed), person.email
+    assert DEMO_PASSWORD in printed
+    assert "have no account" in printed  # the bulk apprentices, and how to invite one
+
+
+def _within_printed_range(email: str, printed: str) -> bool:
+    """Whether ``email`` (assessor2@…) is in a printed range "assessor1@… to assessor3@…"."""
+    match = re.match(r"^(assessor|iqa)(\d+)@demo-epao\.example$", email)
+    if not match:
+        return False
+    role, number = match.group(1), int(match.group(2))
+    found = re.search(rf"{role}(\d+)@demo-epao\.example to {role}(\d+)@demo-epao\.example", printed)
+    return bool(found) and int(found.group(1)) <= number <= int(found.group(2))  # type: ignore[union-attr]
 
 
 def test_running_the_demo_again_adds_nothing(db: Any) -> None:

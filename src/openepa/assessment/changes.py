@@ -16,6 +16,7 @@ from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Judgement, RecordChange
 from openepa.assessment.refusals import RecordRefused
 from openepa.kernel import clock
+from openepa.registration.lifecycle import work_problem
 from openepa.rules.model import Method, Specification
 from openepa.rules.recording import method_of
 
@@ -79,9 +80,15 @@ def changed_since(record: AssessmentRecord, again: str) -> str:
 
 
 def require_draft_for(record: AssessmentRecord, user: User) -> None:
-    """Refuse unless ``user`` is the record's allocated assessor and it is still a draft."""
+    """Refuse unless ``user`` is the record's allocated assessor and it is still a draft.
+
+    Refused too while the registration is withdrawn or on hold.
+    """
     if record.assessor_id != user.pk or record.registration.assessor_id != user.pk:
         raise RecordRefused("Only the allocated assessor can change this record.")
+    paused = work_problem(record.registration)
+    if paused:
+        raise RecordRefused(paused)
     if record.submitted:
         who = record.submitted_by.full_name if record.submitted_by else "the assessor"
         when = timezone.localtime(record.submitted_at) if record.submitted_at else None

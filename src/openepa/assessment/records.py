@@ -34,6 +34,7 @@ from openepa.assessment.sittings import current_sitting, ensure_first_sitting
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
 from openepa.planning.models import Booking
+from openepa.registration.lifecycle import work_problem
 from openepa.registration.models import Registration
 from openepa.rules.model import Method, Specification
 from openepa.rules.recording import (
@@ -84,7 +85,10 @@ def open_record(registration: Registration, method_id: str, user: User) -> Asses
     method = method_of_or_refuse(spec, method_id)
     with transaction.atomic():
         Registration.objects.select_for_update().filter(pk=registration.pk).first()
-        registration.refresh_from_db(fields=["status"])
+        registration.refresh_from_db(fields=["status", "withdrawn_on"])
+        paused = work_problem(registration)
+        if paused:
+            raise RecordRefused(paused)
         if registration.status == Registration.Status.GATEWAY and current_sitting(registration):
             raise RecordRefused(
                 f"{registration.apprentice.full_name} is back at the gateway for a retake: "

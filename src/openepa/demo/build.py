@@ -3,7 +3,9 @@
 Apprentices are spread over all five specifications and every stage of the journey built so
 far (registered, gateway in progress, gateway accepted). Rows are created with
 ``bulk_create`` in batches inside one transaction per batch, so 100,000 apprentices take
-minutes. Only the named demo people can sign in; the bulk apprentices have no accounts.
+minutes. Every demo person with an account signs in with :data:`DEMO_PASSWORD`: the named
+logins (one per role) and every other assessor and IQA (:func:`staff_logins`). The bulk
+apprentices have no accounts until someone invites them from their page.
 Everything is clearly demo data: the EPAO is "OpenEPA Demo EPAO" and emails end in
 ``.example``.
 """
@@ -25,7 +27,7 @@ from openepa.demo.people import (
     share_with_demo_staff,
 )
 from openepa.demo.registrations import add_demo_apprentice, create_batch
-from openepa.registration.models import Registration
+from openepa.registration.models import Apprentice, Registration
 from openepa.specifications.models import SpecificationRecord
 from openepa.specifications.services import load_specifications
 
@@ -43,6 +45,19 @@ class DemoLogin:
     note: str
 
 
+@dataclass(frozen=True)
+class StaffLogins:
+    """The other demo assessors (or IQAs), numbered from 1, who sign in like the named ones."""
+
+    label: str
+    first: str
+    last: str
+    count: int
+
+
+NAMED_EMAILS = ("assessor@demo-epao.example", "iqa@demo-epao.example")
+
+
 def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
     """Create (or top up) the demo EPAO with ``apprentices`` registrations and demo logins.
 
@@ -55,8 +70,9 @@ def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
     )
     providers = ensure_organisations(epao, Organisation.Kind.PROVIDER, max(3, apprentices // 500))
     employers = ensure_organisations(epao, Organisation.Kind.EMPLOYER, max(5, apprentices // 100))
-    staff = ensure_staff(epao, max(3, apprentices // 300))
-    logins = _demo_logins(epao, providers[0], employers[0], records)
+    password = make_password(DEMO_PASSWORD)
+    staff = ensure_staff(epao, max(3, apprentices // 300), password)
+    logins = _demo_logins(epao, providers[0], employers[0], records, password)
     existing = Registration.objects.filter(epao=epao).count()
     for start in range(existing, apprentices, BATCH):
         create_batch(
@@ -79,9 +95,9 @@ def _demo_logins(
     provider: Organisation,
     employer: Organisation,
     records: list[SpecificationRecord],
+    password: str,
 ) -> list[DemoLogin]:
-    """One person per role who can sign in with the demo password."""
-    password = make_password(DEMO_PASSWORD)
+    """One person per role who can sign in with the demo password (``password`` is its hash)."""
     people = [
         (
             User.Role.EPAO_ADMIN,
@@ -143,3 +159,26 @@ def _demo_logins(
         if role == User.Role.APPRENTICE:
             add_demo_apprentice(user, epao, provider, employer, records)
     return logins
+
+
+def staff_logins() -> list[StaffLogins]:
+    """The demo EPAO's other assessors and IQAs, as ranges of addresses to print."""
+    found = []
+    for role, label in ((User.Role.ASSESSOR, "assessors"), (User.Role.IQA, "IQAs")):
+        count = (
+            User.objects.filter(epao__name=DEMO_EPAO, role=role)
+            .exclude(email__in=NAMED_EMAILS)
+            .count()
+        )
+        if count:
+            found.append(
+                StaffLogins(
+                    label, f"{role}1@demo-epao.example", f"{role}{count}@demo-epao.example", count
+                )
+            )
+    return found
+
+
+def apprentices_without_account() -> int:
+    """How many demo apprentices have no account yet (the bulk ones)."""
+    return Apprentice.objects.filter(epao__name=DEMO_EPAO, user__isnull=True).count()

@@ -1,13 +1,14 @@
 """The demo EPAO's organisations and staff: providers, employers, assessors and IQAs.
 
 Rows are created with ``bulk_create`` in batches of :data:`BATCH`; each function tops up what
-an earlier run made, so running the demo again adds nothing. Staff have no passwords: only the
-named demo logins (:mod:`openepa.demo.build`) sign in.
+an earlier run made, so running the demo again adds nothing. Every assessor and IQA signs in
+with the demo password (:func:`ensure_staff` is given its hash), like the named demo logins of
+:mod:`openepa.demo.build`.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 
 from openepa.accounts.models import Organisation, User
 from openepa.demo.names import FAMILY, TOWNS, TRADES, rng_name, ukprn_for
@@ -34,8 +35,11 @@ def ensure_organisations(epao: Organisation, kind: str, count: int) -> list[Orga
     return list(Organisation.objects.filter(epao=epao, kind=kind).order_by("pk"))
 
 
-def ensure_staff(epao: Organisation, assessors: int) -> dict[str, list[User]]:
-    """Assessors and IQAs of the demo EPAO (no passwords: only the named logins sign in)."""
+def ensure_staff(epao: Organisation, assessors: int, password: str) -> dict[str, list[User]]:
+    """Assessors and IQAs of the demo EPAO, each signing in with the hashed ``password``.
+
+    Staff made by an earlier demo without a usable password get it too.
+    """
     result: dict[str, list[User]] = {}
     for role, count in ((User.Role.ASSESSOR, assessors), (User.Role.IQA, max(2, assessors // 4))):
         have = User.objects.filter(epao=epao, role=role).count()
@@ -47,12 +51,15 @@ def ensure_staff(epao: Organisation, assessors: int) -> dict[str, list[User]]:
                     role=role,
                     epao=epao,
                     organisation=epao,
-                    password=make_password(None),
+                    password=password,
                 )
                 for number in range(have + 1, count + 1)
             ],
             batch_size=BATCH,
         )
+        User.objects.filter(
+            epao=epao, role=role, password__startswith=UNUSABLE_PASSWORD_PREFIX
+        ).update(password=password)
         result[role] = list(User.objects.filter(epao=epao, role=role).order_by("pk"))
     return result
 

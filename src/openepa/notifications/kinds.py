@@ -37,6 +37,7 @@ KINDS: dict[str, Kind] = {
     kind.id: kind
     for kind in (
         Kind("registration_confirmed", "Registration confirmed"),
+        Kind("registration_withdrawn", "Registration withdrawn"),
         Kind("gateway_decision", "Gateway decision"),
         Kind("allocation", "Assessor and IQA allocated"),
         Kind("plan_ready_to_sign", "Assessment plan ready to sign"),

@@ -13,7 +13,7 @@ from openepa.claims.events import ClaimReady
 from openepa.documents.events import DocumentsReady
 from openepa.gateway.events import ComponentDecided, GatewayConfirmed, ProposalDecided
 from openepa.kernel.events import subscribe
-from openepa.notifications import messages
+from openepa.notifications import lifecycle, messages
 from openepa.planning.events import (
     AssessorAllocated,
     BookingMade,
@@ -21,7 +21,7 @@ from openepa.planning.events import (
     PlanAgreed,
     PlanReadyToSign,
 )
-from openepa.registration.events import ApprenticesRegistered
+from openepa.registration.events import ApprenticesRegistered, RegistrationWithdrawn
 from openepa.results.events import (
     AppealAssigned,
     AppealDecided,
@@ -36,6 +36,12 @@ def confirm_registrations(event: ApprenticesRegistered) -> None:
     """Tell the parties of the new registrations, in a task once they are saved."""
     ids = [registration.pk for registration in event.registrations]
     transaction.on_commit(lambda: messages.confirm_registrations.enqueue(ids))
+
+
+@subscribe(RegistrationWithdrawn)
+def registration_withdrawn(event: RegistrationWithdrawn) -> None:
+    """Tell the parties, the assessor and the IQA that the registration is withdrawn."""
+    lifecycle.registration_withdrawn(event.registration, event.actor, event.reason)
 
 
 @subscribe(ComponentDecided)

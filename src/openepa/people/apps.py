@@ -10,3 +10,7 @@ class PeopleConfig(AppConfig):
 
     name = "openepa.people"
     label = "people"
+
+    def ready(self) -> None:
+        """Subscribe to the registrations made, to invite the apprentices."""
+        from openepa.people import subscriptions  # noqa: F401

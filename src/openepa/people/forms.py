@@ -93,6 +93,25 @@ class ResetPasswordForm(PasswordResetForm):
         """Compared in lower case, as addresses are stored."""
         return services.normalise_email(self.cleaned_data["email"])
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Email a reset link, or explain to an account without a password how to get one.
+
+        Django sends nothing to an account that has no usable password (one made without a
+        password, never invited): its owner would wait for a link that never comes. The page
+        reads the same whatever the address, so it tells no stranger which accounts exist;
+        only the email to the account's own address says it has no password and how to get
+        an invitation to choose one.
+        """
+        super().save(*args, **kwargs)
+        for user in services.accounts_without_password(self.cleaned_data["email"]):
+            self.send_mail(
+                "registration/no_password_subject.txt",
+                "registration/no_password_email.txt",
+                {"user": user, "email": user.email, **(kwargs.get("extra_email_context") or {})},
+                kwargs.get("from_email"),
+                user.email,
+            )
+
 
 class NewPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
     """Choose a new password; the validators' messages are shown on the first box."""
@@ -311,7 +330,7 @@ class InvitationForm(forms.Form):
             self.add_error("email", "Enter the person's email address")
         elif email:
             data["email"] = email
-            if User.objects.filter(email=email).exists():
+            if services.has_account(email):
                 self.add_error(
                     "email",
                     f"{email} already has an OpenEPA account: they can sign in, or reset "

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -57,6 +58,28 @@ def sign_in_username(request: Any, credentials: dict[str, Any] | None = None) ->
     if value is None and request is not None and hasattr(request, "POST"):
         value = request.POST.get("username")
     return normalise_email(value) if isinstance(value, str) and value.strip() else None
+
+
+def has_account(email: str) -> bool:
+    """Whether an account with a usable password already uses ``email``.
+
+    An account without a usable password (made without one, never invited) may still be
+    invited: accepting the invitation sets its password.
+    """
+    return (
+        User.objects.filter(email=normalise_email(email))
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .exists()
+    )
+
+
+def accounts_without_password(email: str) -> list[User]:
+    """The active accounts with ``email`` that have no usable password (at most one)."""
+    return [
+        user
+        for user in User.objects.filter(email=normalise_email(email), is_active=True)
+        if not user.has_usable_password()
+    ]
 
 
 def hash_token(token: str) -> str:
@@ -152,8 +175,9 @@ def invite(
         organisation = None
     else:
         raise ValueError("Choose a role")
-    if User.objects.filter(email=email).exists():
+    if has_account(email):
         raise ValueError(f"{email} already has an OpenEPA account")
+    _check_passwordless_account(email, epao, role, organisation)
     now = clock.now()
     closed = Invitation.objects.filter(
         epao=epao, email=email, accepted_at__isnull=True, expires_at__gt=now
@@ -187,6 +211,30 @@ def invite(
     return invitation, token
 
 
+def _check_passwordless_account(
+    email: str, epao: Organisation, role: str, organisation: Organisation | None
+) -> None:
+    """Refuse to invite an account without a password as someone it is not.
+
+    Accepting the invitation sets the account's password, so the invitation must be for the
+    same EPAO, role and organisation the account already has.
+    """
+    account = User.objects.filter(email=email).first()
+    if account is None:
+        return
+    if (account.epao_id, account.role, account.organisation_id) != (
+        epao.pk,
+        role,
+        organisation.pk if organisation else None,
+    ):
+        where = f" at {account.organisation.name}" if account.organisation else ""
+        raise ValueError(
+            f"{email} already has an account, without a password, as "
+            f"{account.get_role_display().lower()}{where}: invite them with that role and "
+            "organisation so they can choose their password"
+        )
+
+
 @transaction.atomic
 def renew_invitation(*, actor: User, invitation: Invitation) -> str:
     """Give an invitation that was not accepted a new link and 14 more days; return the token.
@@ -196,7 +244,7 @@ def renew_invitation(*, actor: User, invitation: Invitation) -> str:
     locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if locked.accepted_at is not None:
         raise ValueError(f"{locked.email} has already accepted this invitation")
-    if User.objects.filter(email=locked.email).exists():
+    if has_account(locked.email):
         raise ValueError(f"{locked.email} already has an OpenEPA account")
     old_expiry = locked.expires_at
     token = secrets.token_urlsafe(32)
@@ -285,11 +333,26 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
         .get(pk=invitation.pk)
     )
     _check_open(invitation)
-    if User.objects.filter(email=invitation.email).exists():
+    if has_account(invitation.email):
         raise InvitationProblem(
             f"{invitation.email} already has an OpenEPA account: sign in, or reset your "
             "password if you have forgotten it."
         )
+    existing = User.objects.filter(email=invitation.email).first()
+    if existing is not None:
+        user = _set_first_password(existing, invitation, full_name=full_name, password=password)
+    else:
+        user = _create_account(invitation, full_name=full_name, password=password)
+    invitation.accepted_at = clock.now()
+    invitation.user = user
+    invitation.save(update_fields=["accepted_at", "user"])
+    if user.role == User.Role.APPRENTICE:
+        link_apprentice_account(user)
+    return user
+
+
+def _create_account(invitation: Invitation, *, full_name: str, password: str) -> User:
+    """The invited person's new account, audited."""
     user = User.objects.create_user(
         invitation.email,
         password,
@@ -298,9 +361,6 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
         epao=invitation.epao,
         organisation=invitation.organisation,
     )
-    invitation.accepted_at = clock.now()
-    invitation.user = user
-    invitation.save(update_fields=["accepted_at", "user"])
     record_event(
         actor=user,
         epao=invitation.epao,
@@ -314,9 +374,28 @@ def accept_invitation(*, token: str, full_name: str, password: str) -> User:
             "organisation": (None, invitation.organisation),
         },
     )
-    if user.role == User.Role.APPRENTICE:
-        link_apprentice_account(user)
     return user
+
+
+def _set_first_password(
+    account: User, invitation: Invitation, *, full_name: str, password: str
+) -> User:
+    """An account that had no password gets the one chosen through the invitation, audited."""
+    old_name = account.full_name
+    account.full_name = full_name.strip()
+    account.set_password(password)
+    account.save(update_fields=["full_name", "password"])
+    record_event(
+        actor=account,
+        epao=invitation.epao,
+        action="user.password_set",
+        obj=account,
+        summary=f"{account.full_name} accepted the invitation and chose their first password",
+        changes={"full_name": (old_name, account.full_name)}
+        if old_name != account.full_name
+        else {},
+    )
+    return account
 
 
 def link_apprentice_account(user: User) -> Apprentice | None:

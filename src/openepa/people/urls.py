@@ -27,6 +27,7 @@ urlpatterns = [
     path("people/invitations/", views.invitations, name="invitations"),
     path("people/invitations/<int:pk>/renew/", views.renew_invitation, name="renew_invitation"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("apprentices/<int:pk>/invite/", views.invite_apprentice, name="invite_apprentice"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from openepa.accounts.models import Invitation, Organisation, User
 from openepa.kernel import clock
 from openepa.kernel.roles import role_required
-from openepa.people import services
+from openepa.people import apprentices, services
 from openepa.people.forms import (
     AcceptInvitationForm,
     InvitationForm,
@@ -35,6 +35,7 @@ from openepa.people.forms import (
     PeopleFilterForm,
     ResetPasswordForm,
 )
+from openepa.registration.access import get_registration
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -155,8 +156,14 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/invite.html", {"form": form})
 
 
-def _send(request: HttpRequest, invitation: Invitation, token: str) -> None:
-    """Email an invitation and tell the admin whether it went."""
+def _send(
+    request: HttpRequest,
+    invitation: Invitation,
+    token: str,
+    *,
+    again: str = "Try again with “Send a new link” below",
+) -> None:
+    """Email an invitation and tell the person who sent it whether it went."""
     try:
         services.send_invitation(invitation, token)
     except MAIL_ERRORS:
@@ -164,8 +171,7 @@ def _send(request: HttpRequest, invitation: Invitation, token: str) -> None:
         messages.error(
             request,
             f"The invitation for {invitation.email} is saved but the email could not be sent. "
-            "Try again with “Send a new link” below, or ask your system administrator to "
-            "check the email settings.",
+            f"{again}, or ask your system administrator to check the email settings.",
         )
     else:
         messages.success(
@@ -205,6 +211,21 @@ def renew_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         _send(request, invitation, token)
     return redirect("people:invitations")
+
+
+@role_required(EPAO_ADMIN, User.Role.PROVIDER)
+@require_POST
+def invite_apprentice(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite (or invite again) the apprentice of one registration, from their page."""
+    user: User = request.user  # type: ignore[assignment]
+    registration = get_registration(user, pk)
+    try:
+        invitation, token = apprentices.invite_apprentice(user, registration.apprentice)
+    except ValueError as problem:
+        messages.error(request, str(problem))
+    else:
+        _send(request, invitation, token, again="Try again with “Invite again” below")
+    return redirect("registration:detail", pk=registration.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -6,3 +6,7 @@ class PlanningConfig(AppConfig):
 
     name = "openepa.planning"
     label = "planning"
+
+    def ready(self) -> None:
+        """Subscribe to the registrations withdrawn, to cancel their bookings."""
+        from openepa.planning import subscriptions  # noqa: F401

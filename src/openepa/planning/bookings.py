@@ -31,6 +31,7 @@ from openepa.planning.models import (
 )
 from openepa.planning.plans import SUBMISSIONS, audit_change, plan_of
 from openepa.planning.services import PlanningRefused, RecordChanged, apprenticeship_of
+from openepa.registration.lifecycle import work_problem
 from openepa.registration.models import Registration
 from openepa.rules import allocation
 from openepa.rules.booking import context as booking_context
@@ -222,6 +223,7 @@ def book(
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=registration.pk)
     )
+    refuse_if_paused(registration)
     spec = specs.specification_of(registration)
     method = next((m for m in spec.methods if m.id == method_id), None)
     if method is None:
@@ -310,6 +312,7 @@ def move(
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=booking.registration_id)
     )
+    refuse_if_paused(registration)
     fresh = _locked_booking(booking, revision)
     spec = specs.specification_of(registration)
     others = [b for b in live_bookings(registration) if b.pk != fresh.pk]
@@ -392,3 +395,26 @@ def cancel(booking: Booking, actor: User, *, revision: int, reason: str) -> Book
     )
     events.publish(BookingMoved(fresh, old_on=fresh.on, reason=reason, cancelled=True))
     return fresh
+
+
+def cancel_for_withdrawal(registration: Registration, actor: User, reason: str) -> list[Booking]:
+    """Cancel every open booking of a withdrawn registration; returns the bookings cancelled."""
+    cancelled = []
+    for booking in live_bookings(registration):
+        booking.registration = registration
+        cancelled.append(
+            cancel(
+                booking,
+                actor,
+                revision=booking.revision,
+                reason=f"The registration was withdrawn: {reason}",
+            )
+        )
+    return cancelled
+
+
+def refuse_if_paused(registration: Registration) -> None:
+    """Refuse any booking or plan change while the registration is withdrawn or on hold."""
+    problem = work_problem(registration)
+    if problem:
+        raise PlanningRefused(problem)

@@ -25,6 +25,7 @@ from openepa.kernel import clock, events, specs
 from openepa.planning.events import PlanAgreed, PlanReadyToSign
 from openepa.planning.models import AssessmentPlan, PlannedMethod
 from openepa.planning.services import PlanningRefused, RecordChanged
+from openepa.registration.lifecycle import work_problem
 from openepa.registration.models import Registration
 from openepa.rules.labels import mode_label
 from openepa.rules.loader import load_catalogue
@@ -109,7 +110,14 @@ def audit_change(
 
 
 def _locked_plan(registration: Registration, revision: int) -> AssessmentPlan:
-    """The plan locked for change, created if none; refused if changed since ``revision``."""
+    """The plan locked for change, created if none; refused if changed since ``revision``.
+
+    Refused too while the registration is withdrawn or on hold.
+    """
+    registration.refresh_from_db(fields=["status", "withdrawn_on"])
+    problem = work_problem(registration)
+    if problem:
+        raise PlanningRefused(problem)
     plan, created = AssessmentPlan.objects.select_for_update().get_or_create(
         registration=registration
     )

@@ -15,3 +15,12 @@ class ApprenticesRegistered:
 
     registrations: Sequence[Registration]
     actor: User
+
+
+@dataclass(frozen=True)
+class RegistrationWithdrawn:
+    """A registration was withdrawn by an EPAO admin, inside its transaction."""
+
+    registration: Registration
+    actor: User
+    reason: str

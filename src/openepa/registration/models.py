@@ -101,6 +101,8 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     revision = models.PositiveIntegerField(default=1)
+    withdrawn_on = models.DateField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -122,3 +124,76 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.apprentice} on {self.standard} ({self.specification.spec_id})"
+
+    @property
+    def is_read_only(self) -> bool:
+        """Whether nothing may change any more: the registration was withdrawn."""
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def current_break(self) -> BreakInLearning | None:
+        """The break in learning the registration is on hold for, if it is on hold."""
+        if self.status != self.Status.ON_HOLD:
+            return None
+        return self.breaks.filter(resumed_on__isnull=True).order_by("-held_from", "-pk").first()
+
+
+class BreakInLearning(models.Model):
+    """A break in learning: the registration on hold from a date, and when it resumed.
+
+    Kept after the apprentice resumes, with the EPA window end before and after it moved.
+    """
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="breaks")
+    held_from = models.DateField("on hold from")
+    expected_return = models.DateField()
+    reason = models.TextField()
+    status_before = models.CharField(max_length=20, choices=Registration.Status.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    resumed_on = models.DateField(null=True, blank=True)
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    window_end_before = models.DateField(null=True, blank=True)
+    window_end_after = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_from", "-pk"]
+        verbose_name_plural = "breaks in learning"
+
+    def __str__(self) -> str:
+        return f"Break in learning of {self.registration.apprentice} from {self.held_from}"
+
+
+class Transfer(models.Model):
+    """A registration moved to another training provider or employer of the EPAO."""
+
+    class Kind(models.TextChoices):
+        PROVIDER = "provider", "Training provider"
+        EMPLOYER = "employer", "Employer"
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="transfers"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    to_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    effective_on = models.DateField()
+    reason = models.TextField()
+    transferred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    transferred_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-effective_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.registration.apprentice}: {self.from_organisation} to {self.to_organisation}"

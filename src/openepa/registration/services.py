@@ -16,11 +16,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import record_event
 from openepa.kernel import clock, events, specs
+from openepa.registration.access import registrations_for
 from openepa.registration.events import ApprenticesRegistered
 from openepa.registration.models import Apprentice, Registration
 from openepa.registration.timing import EarliestGateway, LeadTime, earliest_gateway, lead_time
@@ -67,12 +70,25 @@ class RegistrationRefused(Exception):  # noqa: N818 (a refusal with messages for
         self.problems = problems
 
 
-def duplicate_message(uln: str, standard: str) -> str:
-    """Why a second live registration of a ULN on a standard is refused."""
-    return (
-        f"ULN {uln} already has a live registration on {standard}: a ULN can hold only one "
-        f"live registration on a standard. Check the ULN, or ask the EPAO to withdraw the "
-        f"other registration first"
+def duplicate_message(uln: str, standard: str, held: int | None = None) -> str:
+    """Why a second live registration of a ULN on a standard is refused, and what to do.
+
+    ``held`` is the live registration when the person may see it: the message then links to
+    its correction page (the EPAO admin may also withdraw it from the apprentice's page).
+    """
+    if held is None:
+        return (
+            f"ULN {uln} already has a live registration on {standard} with another training "
+            f"provider: a ULN can hold only one live registration on a standard. Check the "
+            f"ULN, or ask the EPAO to transfer that registration to you or withdraw it first"
+        )
+    return format_html(
+        "ULN {} already has a live registration on {}: a ULN can hold only one live "
+        'registration on a standard. If it is this apprenticeship, <a class="govuk-link" '
+        'href="{}">correct it</a>, or ask the EPAO to withdraw it first',
+        uln,
+        standard,
+        reverse("registration:correct", args=[held]),
     )
 
 
@@ -114,18 +130,14 @@ def registration_problems(
     """
     numbers = list(row_numbers) if row_numbers is not None else [i + 1 for i in range(len(rows))]
     held: dict[str, Apprentice] = {}
-    live: set[tuple[str, str]] = set()
+    live: dict[tuple[str, str], int | None] = {}
     for start in range(0, len(rows), BATCH_SIZE):
         batch = {row.uln for row in rows[start : start + BATCH_SIZE]}
         held.update(
             (apprentice.uln, apprentice)
             for apprentice in Apprentice.objects.filter(epao_id=user.epao_id, uln__in=batch)
         )
-        live.update(
-            Registration.objects.filter(
-                epao_id=user.epao_id, apprentice__uln__in=batch, status__in=Registration.LIVE
-            ).values_list("apprentice__uln", "standard")
-        )
+        live.update(live_registrations(user, batch))
     problems: dict[int, list[Problem]] = {}
     first_row_of: dict[tuple[str, str], int] = {}
     first_person: dict[str, tuple[int, RegistrationDetails]] = {}
@@ -144,7 +156,7 @@ def registration_problems(
         if apprentice is not None and not _same_person(apprentice, row):
             found.append(("uln", _mismatch_message(row.uln)))
         if (row.uln, standard) in live:
-            found.append(("uln", duplicate_message(row.uln, standard)))
+            found.append(("uln", duplicate_message(row.uln, standard, live[row.uln, standard])))
         elif (row.uln, standard) in first_row_of:
             found.append(
                 (
@@ -176,6 +188,22 @@ def registration_problems(
         if found:
             problems[index] = found
     return problems
+
+
+def live_registrations(user: User, ulns: set[str]) -> dict[tuple[str, str], int | None]:
+    """The live registration of each ULN and standard among ``ulns`` in the user's EPAO.
+
+    None stands for a registration outside the user's scope (another provider's).
+    """
+    found = Registration.objects.filter(
+        epao_id=user.epao_id, apprentice__uln__in=ulns, status__in=Registration.LIVE
+    ).values_list("apprentice__uln", "standard", "pk")
+    visible = set(
+        registrations_for(user)
+        .filter(apprentice__uln__in=ulns, status__in=Registration.LIVE)
+        .values_list("pk", flat=True)
+    )
+    return {(uln, standard): pk if pk in visible else None for uln, standard, pk in found}
 
 
 def _provider_of(user: User) -> Organisation:

@@ -20,6 +20,7 @@ from openepa.registration.forms import (
     UploadForm,
     current_specifications,
 )
+from openepa.registration.lifecycle_views import actions_for
 from openepa.registration.models import Registration
 from openepa.registration.services import (
     RegistrationDetails,
@@ -84,6 +85,12 @@ def apprentice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "show_address": user.role in ADDRESS_ROLES,
             "is_epao_admin": user.role == User.Role.EPAO_ADMIN,
             "status_tags": STATUS_TAGS,
+            "actions": actions_for(user, registration),
+            "current_break": registration.current_break,
+            "breaks": registration.breaks.select_related("recorded_by", "resumed_by"),
+            "transfers": registration.transfers.select_related(
+                "from_organisation", "to_organisation", "transferred_by"
+            ),
         },
     )
 

@@ -30,6 +30,7 @@ from openepa.files.text import TextUnreadable, extract_stored_text
 from openepa.kernel import clock, specs
 from openepa.kernel.uploads import ALL_KINDS, DOCUMENT_KINDS, UploadRefused
 from openepa.registration.access import party_of
+from openepa.registration.lifecycle import work_problem
 from openepa.registration.models import Registration
 from openepa.results.models import Result
 from openepa.rules.model import Element, Method, Report, Specification
@@ -107,8 +108,14 @@ class UploadState:
 
 
 def upload_state(registration: Registration, spec: Specification, method: Method) -> UploadState:
-    """Whether the apprentice may upload for ``method`` today, and for which sitting."""
+    """Whether the apprentice may upload for ``method`` today, and for which sitting.
+
+    Nothing is uploaded while the registration is withdrawn or on hold.
+    """
     sitting = latest_sitting(registration, method.id)
+    paused = work_problem(registration)
+    if paused:
+        return UploadState(paused, sitting, False)
     outcome = method_outcome(registration, method.id)
     rework = spec.reassessment.project_rework if method.id == REPORT_METHOD else None
     if outcome is not None:

@@ -15,7 +15,9 @@ from the code that shows them on its pages:
   (:func:`openepa.results.release.deadline`).
 
 Each is a :class:`openepa.rules.reminders.DeadlineItem`; which are due today is for
-:mod:`openepa.sweep.reminders` to send.
+:mod:`openepa.sweep.reminders` to send. Only registrations whose gateway is accepted have
+deadlines here: one on hold for a break in learning has none (its clocks stop until it
+resumes, :mod:`openepa.registration.lifecycle`), nor has one withdrawn.
 """
 
 from __future__ import annotations

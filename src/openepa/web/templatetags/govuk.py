@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import forms, template
+from django.utils.safestring import SafeData
 
 from openepa.kernel.forms import GovukDateWidget, MonthWidget
 
@@ -71,7 +72,9 @@ def error_summary(*forms_: forms.BaseForm | None, extra: list[str] | None = None
                 bound = form[name]
                 anchor = bound.auto_id or ""
             for message in messages:
-                errors.append({"message": str(message), "anchor": anchor})
+                # A message with its own link (marked safe) is not wrapped in the field's link.
+                linked = isinstance(message, SafeData)
+                errors.append({"message": str(message), "anchor": "" if linked else anchor})
     errors += [{"message": message, "anchor": ""} for message in extra or []]
     return {"errors": errors}
 

@@ -1,4 +1,4 @@
-"""``openepa demo --apprentices N``: create demo data and print one login per role."""
+"""``openepa demo --apprentices N``: create demo data and print every demo login."""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from openepa.demo.build import DEMO_PASSWORD, create_demo
+from openepa.demo.build import (
+    DEMO_PASSWORD,
+    apprentices_without_account,
+    create_demo,
+    staff_logins,
+)
 
 
 class Command(BaseCommand):
@@ -33,3 +38,14 @@ class Command(BaseCommand):
         )
         for login in logins:
             self.stdout.write(f"  {login.role:<11} {login.email:<36} {login.name}: {login.note}")
+        for staff in staff_logins():
+            self.stdout.write(
+                f"  and {staff.count} more {staff.label}: {staff.first} to {staff.last}"
+            )
+        without = apprentices_without_account()
+        if without:
+            self.stdout.write(
+                f"\nThe other {without} demo apprentices have no account: sign in as the admin "
+                "or their provider and choose “Invite to OpenEPA” on the apprentice's page "
+                "(the invitation email is written to var/emails/)."
+            )
