@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -113,3 +115,42 @@ def javascript_names_pdf() -> bytes:
             )
         }
     )
+
+
+def javascript_in_object_stream_pdf() -> bytes:
+    """A PDF 1.5 whose /OpenAction is a JavaScript action stored compressed in an object stream.
+
+    Its bytes never show ``/JS`` or ``/JavaScript``: only reading the objects finds them.
+    """
+    action = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    header = b"4 0 "
+    packed = zlib.compress(header + action)
+    plain = [
+        (1, b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"),
+        (
+            5,
+            b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n%s\nendstream" % (len(header), len(packed), packed),
+        ),
+    ]
+    out = bytearray(b"%PDF-1.5\n")
+    offsets = {}
+    for number, body in plain:
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    offsets[6] = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    for number in range(1, 7):
+        if number == 4:
+            rows.append(struct.pack(">BIH", 2, 5, 0))
+        else:
+            rows.append(struct.pack(">BIH", 1, offsets[number], 0))
+    table = b"".join(rows)
+    out += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\n"
+        b"stream\n%s\nendstream\nendobj\n" % (len(table), table)
+    )
+    out += b"startxref\n%d\n%%%%EOF\n" % offsets[6]
+    return bytes(out)

@@ -6,6 +6,7 @@ import pytest
 
 from openepa.kernel.uploads import UploadRefused, check_upload
 from tests.files.pdfs import (
+    javascript_in_object_stream_pdf,
     javascript_names_pdf,
     open_action_destination_pdf,
     open_action_javascript_pdf,
@@ -26,6 +27,7 @@ REFUSAL = (
         pytest.param(open_action_javascript_pdf(), id="/OpenAction JavaScript"),
         pytest.param(text_pdf_with(page_aa=True), id="/AA on a page"),
         pytest.param(javascript_names_pdf(), id="/Names /JavaScript"),
+        pytest.param(javascript_in_object_stream_pdf(), id="compressed in an object stream"),
         pytest.param(
             TEXT_PDF.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction 6 0 R ")
             + b"6 0 obj << /S /J#61vaScript /JS (app.alert(1)) >> endobj\n",
@@ -53,3 +55,11 @@ def test_a_pdf_that_runs_scripts_is_refused(data: bytes) -> None:
 def test_a_pdf_without_scripts_is_accepted(data: bytes) -> None:
     checked = check_upload("report.pdf", data, allowed=("pdf",), max_bytes=LIMIT)
     assert checked.kind == "pdf"
+
+
+def test_an_action_compressed_in_an_object_stream_is_found_by_reading_the_objects() -> None:
+    data = javascript_in_object_stream_pdf()
+    assert b"/JS" not in data
+    assert b"/JavaScript" not in data
+    with pytest.raises(UploadRefused):
+        check_upload("report.pdf", data, allowed=("pdf",), max_bytes=LIMIT)

@@ -9,21 +9,24 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from django_tasks.signals import task_enqueued
 
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.files import text as text_module
+from openepa.kernel import clock
 from openepa.registration.models import Registration
 from openepa.submissions import counting, uploads
 from openepa.submissions.models import Submission
+from openepa.sweep import recovery
 from tests.files.pdfs import open_action_javascript_pdf, shared_stream_pdf
 from tests.files.test_reading_budget import _deep_document
 from tests.files.test_text import W, make_docx
@@ -192,8 +195,6 @@ def test_a_pdf_that_runs_javascript_when_opened_is_refused_at_upload(
 
 @pytest.mark.django_db
 def test_counting_stopped_three_times_is_given_up(highfield: Registration, pat: User) -> None:
-    from django.test import TestCase
-
     with TestCase.captureOnCommitCallbacks(execute=False):
         uploads.submit_file(
             highfield, pat, method_id="project", kind="report", upload=txt("r.txt", "a b c")
@@ -203,3 +204,20 @@ def test_counting_stopped_three_times_is_given_up(highfield: Registration, pat: 
     assert counting.count_report(report.pk) == "unreadable"
     report.refresh_from_db()
     assert report.count_error.startswith("The report could not be read: counting it was stopped")
+
+
+@pytest.mark.django_db
+def test_a_report_whose_count_was_lost_is_counted_after_the_sweep(
+    highfield: Registration, pat: User
+) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=False):  # the process stopped: no task
+        uploads.submit_file(
+            highfield, pat, method_id="project", kind="report", upload=txt("r.txt", "a b c")
+        )
+    assert recovery.recover_lost_work().counts == 0  # just uploaded: its task may be waiting
+    Submission.objects.update(submitted_at=clock.now() - timedelta(hours=2))
+    found = recovery.recover_lost_work()
+    assert found.counts == 1
+    assert found.words == "1 report whose count was lost enqueued again."
+    report = Submission.objects.get()
+    assert (report.count_status, report.words) == (Submission.Count.COUNTED, 3)

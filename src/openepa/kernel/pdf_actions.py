@@ -20,7 +20,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-MAX_OBJECTS = 100_000
+MAX_OBJECTS = 20_000
 """The most objects of one PDF looked at; past it only the bytes are read."""
 
 ACTIVE_KEYS = ("/JS", "/AA", "/JavaScript")
