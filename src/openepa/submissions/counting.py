@@ -107,7 +107,8 @@ def count_report(submission_id: int) -> str:
     submission = _start(submission_id)
     if submission is None:
         found = Submission.objects.filter(pk=submission_id).values_list("count_status", flat=True)
-        return found.first() or "missing"
+        status = found.first()
+        return "missing" if status is None else status or "not a report"
     try:
         text = extract_stored_text(submission.file)
     except TextUnreadable as error:
