@@ -68,3 +68,34 @@ def test_production_settings_refuse_a_short_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be at least 32 characters" in result.stderr
+
+
+def test_workers_settings_come_from_the_environment_and_connections_are_checked() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 40,
+        "EMAIL_TIMEOUT": "7",
+        "TASK_STALE_MINUTES": "45",
+        "TASK_ATTEMPTS": "2",
+    }
+    code = (
+        "import openepa.settings as s; d = s.DATABASES['default']; "
+        "print(s.EMAIL_TIMEOUT, s.TASK_STALE_MINUTES, s.TASK_ATTEMPTS, "
+        "d['CONN_HEALTH_CHECKS'], d['CONN_MAX_AGE'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.split() == ["7", "45", "2", "True", "60"]
+
+    env["EMAIL_TIMEOUT"] = "0"
+    result = subprocess.run(
+        [sys.executable, "-c", "import openepa.settings"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "EMAIL_TIMEOUT=0: must be at least 1" in result.stderr

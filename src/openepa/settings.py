@@ -93,6 +93,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'openepa.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        # A kept connection the database dropped (a restart, a failover) is noticed at the
+        # start of the next request or task and opened again, instead of failing with a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -168,6 +171,9 @@ EMAIL_AUTH = env_bool("EMAIL_AUTH", False)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER") if EMAIL_AUTH else ""
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD") if EMAIL_AUTH else ""
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Seconds the SMTP connection waits on the mail server at each step before giving up (the
+# email is then retried later), so a stalled server never holds a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.invalid>")
 
 # Background work (emails, PDF batches, the daily sweep) goes through Django's tasks API,
@@ -181,6 +187,10 @@ TASKS = {
 # How many days before a deadline reminders are sent, and how often a failed email is tried.
 REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", 7, minimum=1)
 EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5, minimum=1)
+# A task still running after this many minutes was left by a worker that stopped: the sweep
+# runs it again, up to TASK_ATTEMPTS starts in all (keep it longer than the longest task).
+TASK_STALE_MINUTES = env_int("TASK_STALE_MINUTES", 30, minimum=1)
+TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 3, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 3600

@@ -1,7 +1,9 @@
 """Uploads: what a file really is from its bytes, not its name, and how large it may be.
 
 Only a few kinds are accepted: PDF, Word (.docx), plain text, PNG and JPEG. A file whose
-name claims one kind while its content is another (an executable renamed ``.pdf``) is refused.
+name claims one kind while its content is another (an executable renamed ``.pdf``) is refused,
+and so is a PDF that runs JavaScript or other actions when opened
+(:mod:`openepa.kernel.pdf_actions`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+
+from openepa.kernel.pdf_actions import runs_actions
 
 KINDS = {
     "pdf": ("application/pdf", (".pdf",)),
@@ -80,6 +84,12 @@ def check_upload(
         raise UploadRefused(
             f"The selected file {name} is named as {suffix or 'no type'} but its content is "
             f"{kind.upper()}: rename it to end in {KINDS[kind][1][0]} or choose the right file"
+        )
+    if kind == "pdf" and runs_actions(data):
+        raise UploadRefused(
+            f"The selected file {name} contains JavaScript or actions that run when it is "
+            "opened: save it again as a PDF from your word processor (or print it to PDF) and "
+            "upload that"
         )
     return CheckedFile(kind=kind, content_type=KINDS[kind][0])
 

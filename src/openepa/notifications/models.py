@@ -2,7 +2,10 @@
 
 A :class:`Notification` keeps the exact subject, body and attachments that were (or will be)
 sent, so a person sees on "Messages" what reached their inbox. ``key`` makes sending
-idempotent: one notification per (key, user), whoever asks twice.
+idempotent: one notification per (key, user), whoever asks twice. Its delivery goes
+queued, sending (marked, with the moment, before the mail server is called), then sent, or
+queued again for a retry, or failed; an email left "sending" by a worker that stopped may
+have been delivered, so it becomes "uncertain" and is not sent again automatically.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class Notification(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Not delivered"
+        UNCERTAIN = "uncertain", "Delivery not confirmed"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -42,6 +46,9 @@ class Notification(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    sending_since = models.DateTimeField(
+        null=True, blank=True, help_text="When the latest attempt to send it began."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

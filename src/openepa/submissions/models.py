@@ -2,6 +2,8 @@
 
 Nothing here is ever deleted. A new project report supersedes the earlier one (which keeps
 its file, count and who sent it); a file taken back is marked withdrawn with who and when. A
+report's words are counted in the background: it is "counting" until then, and then "counted"
+or "unreadable" with the reason. A
 question is retired rather than deleted, and every edit of its text, criteria or source adds a
 :class:`QuestionChange` with the old and new value.
 """
@@ -22,6 +24,11 @@ class Submission(models.Model):
         ELEMENT = "element", "Showcase element evidence"
         SHOWCASE = "showcase", "Showcase"
 
+    class Count(models.TextChoices):
+        COUNTING = "counting", "Counting"
+        COUNTED = "counted", "Counted"
+        UNREADABLE = "unreadable", "Could not be counted"
+
     registration = models.ForeignKey(
         "registration.Registration", on_delete=models.PROTECT, related_name="submissions"
     )
@@ -37,6 +44,17 @@ class Submission(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
     words = models.PositiveIntegerField(null=True, blank=True, help_text="Reports only.")
+    count_status = models.CharField(
+        max_length=10,
+        choices=Count.choices,
+        blank=True,
+        help_text="Reports only: whether the words are being counted, counted or unreadable.",
+    )
+    count_error = models.TextField(blank=True, help_text="Why the report could not be counted.")
+    count_attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times counting the report was started."
+    )
+    counted_at = models.DateTimeField(null=True, blank=True)
     length = models.JSONField(
         default=dict, blank=True, help_text="The report's length against the specification."
     )

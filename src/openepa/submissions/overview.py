@@ -1,7 +1,8 @@
 """What the submissions page shows of each method: current files, elements and history.
 
-The project report with its count and annexes, each showcase element's files (or the whole
-showcase's), whether uploads are open now, and the files replaced or withdrawn.
+The project report with its count (or "counting", or why it could not be counted) and
+annexes, each showcase element's files (or the whole showcase's), whether uploads are open
+now, and the files replaced or withdrawn.
 """
 
 from __future__ import annotations
@@ -82,3 +83,20 @@ def method_views(registration: Registration, spec: Specification) -> list[Method
             ]
         views.append(view)
     return views
+
+
+def upload_notice(submission: Submission) -> tuple[bool, str]:
+    """What to tell the uploader: (whether it is a problem, the words), as the report is now.
+
+    The count may already be recorded (a worker was quick, or tasks run at once) or not yet.
+    """
+    submission.refresh_from_db(fields=["count_status", "count_error", "words", "length"])
+    text = f"{submission.file.original_name} was uploaded"
+    status = submission.count_status
+    if status == Submission.Count.COUNTING:
+        return False, f"{text}: its words are being counted, which may take a minute"
+    if status == Submission.Count.UNREADABLE:
+        return True, f"{text} but its words could not be counted. {submission.count_error}"
+    if status == Submission.Count.COUNTED:
+        return False, f"{text}: {submission.length.get('message', '')}"
+    return False, text

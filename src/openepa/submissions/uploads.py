@@ -5,17 +5,22 @@ apprentices send their work through the provider; the provider already submits g
 evidence). Each submission records who sent it. The employer, the assessor, the IQA and the
 EPAO see the submissions but do not upload.
 
-The project report's words are counted when it is uploaded (annexes are a separate upload and
-are not counted) and set against the specification's length and marking stop
-(:func:`openepa.rules.words.assess_report_length`); a report whose text cannot be read is
-refused. When a later report is accepted the earlier one is marked superseded; nothing is
-deleted. Uploads close when the assessor submits the method's record; the rules on reports
-after a result (the rework window after a fail) are in :mod:`openepa.rules.submissions`.
+A file is read, checked and written to storage before any transaction or lock; then one
+short transaction locks the registration, checks that uploads are open and records it. The
+project report's words are counted afterwards in the background
+(:mod:`openepa.submissions.counting`; annexes are a separate upload and are not counted) and
+set against the specification's length and marking stop
+(:func:`openepa.rules.words.assess_report_length`): until then the report is "counting", and a
+report whose text cannot be read is recorded "unreadable" with the reason. When a later report
+is accepted the earlier one is marked superseded; nothing is deleted. Uploads close when the
+assessor submits the method's record; the rules on reports after a result (the rework window
+after a fail) are in :mod:`openepa.rules.submissions`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -25,8 +30,7 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.audit.services import record_event
-from openepa.files.services import path_of, store_upload
-from openepa.files.text import TextUnreadable, extract_stored_text
+from openepa.files.services import ReceivedFile, discard, receive_upload, record_upload
 from openepa.kernel import clock, specs
 from openepa.kernel.uploads import ALL_KINDS, DOCUMENT_KINDS, UploadRefused
 from openepa.registration.access import party_of
@@ -35,9 +39,9 @@ from openepa.registration.models import Registration
 from openepa.results.models import Result
 from openepa.rules.model import Element, Method, Report, Specification
 from openepa.rules.submissions import ProjectOutcome, report_refusal, rework_deadline
-from openepa.rules.words import assess_report_length
 from openepa.submissions.models import Submission
 from openepa.submissions.refusals import SubmissionRefused
+from openepa.submissions.tasks import count_report
 
 REPORT_METHOD = "project"
 SHOWCASE_METHOD = "showcase"
@@ -156,27 +160,22 @@ def _element(method: Method, element_id: str) -> Element | None:
     return next((e for e in method.elements if e.id == element_id), None)
 
 
-@transaction.atomic
-def submit_file(
-    registration: Registration,
-    user: User,
-    *,
-    method_id: str,
-    kind: str,
-    upload: UploadedFile[bytes],
-    element_id: str = "",
-) -> Submission:
-    """Store one upload for a method; a report is counted and replaces the earlier report.
+@dataclasses.dataclass(frozen=True)
+class Wanted:
+    """What an upload is for: the method, the kind of file and, for a showcase, the element."""
 
-    Refused (with :class:`SubmissionRefused`) for someone other than the apprentice or their
-    provider, a method that takes no uploads, a wrong kind or element, a file of the wrong
-    type, a report whose text cannot be read, or when :func:`upload_state` refuses.
-    """
-    Registration.objects.select_for_update().filter(pk=registration.pk).first()
+    method: Method
+    kind: str
+    element: Element | None
+
+
+def _wanted(
+    registration: Registration, user: User, method_id: str, kind: str, element_id: str
+) -> Wanted:
+    """What the upload is for, refused for the wrong person, method, kind or element."""
     if not may_upload(user, registration):
         raise SubmissionRefused("Only the apprentice or their training provider upload files")
-    spec = specs.specification_of(registration)
-    method = submission_method(spec, method_id)
+    method = submission_method(specs.specification_of(registration), method_id)
     if method is None:
         raise SubmissionRefused("This method takes no uploads")
     if kind not in dict(kinds_for(method)):
@@ -186,65 +185,94 @@ def submit_file(
         element = _element(method, element_id)
         if element is None:
             raise SubmissionRefused("Choose the element of the showcase", "element")
-    state = upload_state(registration, spec, method)
-    if state.refusal:
-        raise SubmissionRefused(state.refusal)
+    return Wanted(method, kind, element)
+
+
+def _enqueue_count(submission_id: int) -> None:
+    count_report.enqueue(submission_id)
+
+
+def submit_file(
+    registration: Registration,
+    user: User,
+    *,
+    method_id: str,
+    kind: str,
+    upload: UploadedFile[bytes],
+    element_id: str = "",
+) -> Submission:
+    """Store one upload for a method; a report replaces the earlier report and is counted later.
+
+    Refused (with :class:`SubmissionRefused`) for someone other than the apprentice or their
+    provider, a method that takes no uploads, a wrong kind or element, a file of the wrong
+    type (or a PDF that runs actions when opened), or when :func:`upload_state` refuses. The
+    file is read, checked and written before the transaction; a report's words are counted
+    by a background task enqueued when the upload commits.
+    """
+    wanted = _wanted(registration, user, method_id, kind, element_id)
     allowed = DOCUMENT_KINDS if kind == Kind.REPORT else ALL_KINDS
     try:
-        stored = store_upload(upload, registration=registration, user=user, allowed=allowed)
+        received = receive_upload(upload, allowed=allowed)
     except UploadRefused as refusal:
         raise SubmissionRefused(str(refusal), "file") from None
-    words = None
-    length: dict[str, Any] = {}
-    if kind == Kind.REPORT:
-        rule = report_rule(spec)
-        assert rule is not None
-        try:
-            text = extract_stored_text(stored)
-        except TextUnreadable as error:
-            path_of(stored).unlink(missing_ok=True)
-            transaction.set_rollback(True)
-            raise SubmissionRefused(str(error), "file") from None
-        assessed = assess_report_length(text, rule)
-        words = assessed.words
-        length = dataclasses.asdict(assessed)
+    try:
+        return _record(registration, user, wanted, received)
+    except BaseException:
+        discard(received)
+        raise
+
+
+@transaction.atomic
+def _record(
+    registration: Registration, user: User, wanted: Wanted, received: ReceivedFile
+) -> Submission:
+    """Record a received file for the method, under the registration's lock, and audit it."""
+    Registration.objects.select_for_update().filter(pk=registration.pk).first()
+    method, kind, element = wanted.method, wanted.kind, wanted.element
+    state = upload_state(registration, specs.specification_of(registration), method)
+    if state.refusal:
+        raise SubmissionRefused(state.refusal)
+    report = kind == Kind.REPORT
     submission = Submission.objects.create(
         registration=registration,
         sitting=state.sitting,
         method_id=method.id,
         element_id=element.id if element else "",
         kind=kind,
-        file=stored,
-        words=words,
-        length=length,
-        rework=state.rework and kind == Kind.REPORT,
+        file=record_upload(received, registration=registration, user=user),
+        count_status=Submission.Count.COUNTING if report else "",
+        rework=state.rework and report,
         submitted_by=user,
     )
     superseded: list[int] = []
-    if kind == Kind.REPORT:
-        earlier = Submission.objects.filter(
-            registration=registration,
-            method_id=method.id,
-            kind=Kind.REPORT,
-            superseded_by__isnull=True,
-            withdrawn=False,
-        ).exclude(pk=submission.pk)
-        superseded = list(earlier.values_list("pk", flat=True))
-        earlier.update(superseded_by=submission)
+    if report:
+        superseded = _supersede_earlier_reports(submission)
+        transaction.on_commit(partial(_enqueue_count, submission.pk))
     what = element.name if element else dict(kinds_for(method))[kind]
-    summary = f"Uploaded {what.lower()} for the {method.name}: {stored.original_name}"
-    if words is not None:
-        summary += f" ({words:,} words)"
     record_event(
         actor=user,
         epao=registration.epao,
         action="submissions.uploaded",
         obj=submission,
         registration=registration,
-        summary=summary,
+        summary=f"Uploaded {what.lower()} for the {method.name}: {received.name}",
         changes={"superseded": (None, superseded)} if superseded else None,
     )
     return submission
+
+
+def _supersede_earlier_reports(submission: Submission) -> list[int]:
+    """Mark the current reports before ``submission`` superseded by it; their ids."""
+    earlier = Submission.objects.filter(
+        registration=submission.registration,
+        method_id=submission.method_id,
+        kind=Kind.REPORT,
+        superseded_by__isnull=True,
+        withdrawn=False,
+    ).exclude(pk=submission.pk)
+    superseded = list(earlier.values_list("pk", flat=True))
+    earlier.update(superseded_by=submission)
+    return superseded
 
 
 @transaction.atomic

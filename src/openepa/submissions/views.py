@@ -37,7 +37,7 @@ from openepa.submissions.forms import (
     UploadForm,
 )
 from openepa.submissions.models import InterviewQuestion, Submission
-from openepa.submissions.overview import method_views
+from openepa.submissions.overview import method_views, upload_notice
 from openepa.submissions.refusals import Changed, SubmissionRefused
 
 Role = User.Role
@@ -117,10 +117,8 @@ def upload(request: HttpRequest, registration_pk: int, method_id: str) -> HttpRe
             except SubmissionRefused as refusal:
                 _refuse(form, refusal)
             else:
-                text = f"{submission.file.original_name} was uploaded"
-                if submission.words is not None:
-                    text += f": {submission.length.get('message', '')}"
-                messages.success(request, text)
+                failed, text = upload_notice(submission)
+                (messages.error if failed else messages.success)(request, text)
                 return redirect("submissions:overview", registration_pk=registration.pk)
     else:
         initial = {"kind": kinds[0][0]}

@@ -1,4 +1,9 @@
-"""``openepa manage sweep``: run the daily sweep now, or enqueue it for a worker."""
+"""``openepa manage sweep``: run the daily sweep now, or enqueue it for a worker.
+
+Either way it first recovers the work stopped workers left
+(:func:`openepa.sweep.recovery.recover_lost_work`), so running it hourly from cron also
+restarts, within the hour, any task a killed worker left running.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from openepa.kernel import clock
+from openepa.sweep.recovery import recover_lost_work
 from openepa.sweep.services import run_sweep
 from openepa.sweep.tasks import daily_sweep
 
@@ -27,7 +33,8 @@ class Command(BaseCommand):
 
     help = (
         "Send the deadline reminders due today and delete orphaned uploads. A day's sweep "
-        "runs once: running it again sends nothing new."
+        "runs once: running it again sends nothing new. Each run first enqueues again the "
+        "tasks that stopped workers left running."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -47,6 +54,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = _day(options["day"]) if options["day"] else clock.today()
+        recovered = recover_lost_work().words
+        if recovered:
+            self.stdout.write(f"Recovered: {recovered}")
         if options["enqueue"]:
             result = daily_sweep.enqueue(day.isoformat(), options["force"])
             self.stdout.write(f"Enqueued the sweep of {day.isoformat()} (task {result.id}).")
