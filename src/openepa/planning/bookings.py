@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -48,6 +49,30 @@ class BookingRefused(PlanningRefused):
         super().__init__("; ".join(refusals or warnings))
         self.refusals = refusals
         self.warnings = warnings
+
+
+# --- who books ---------------------------------------------------------------------------
+
+
+def may_book(user: User, registration: Registration) -> bool:
+    """Whether ``user`` may book, move or cancel the registration's assessments.
+
+    Only an EPAO admin of the registration's EPAO or its allocated assessor: seeing the
+    registration is not enough (an appeal's reviewer sees it, and books nothing).
+    """
+    if user.epao_id != registration.epao_id:
+        return False
+    return user.role == User.Role.EPAO_ADMIN or (
+        user.role == User.Role.ASSESSOR and registration.assessor_id == user.pk
+    )
+
+
+def require_booker(user: User, registration: Registration) -> None:
+    """Refuse (403) anyone who may not book the registration's assessments."""
+    if not may_book(user, registration):
+        raise PermissionDenied(
+            "Only the allocated assessor or an EPAO admin books this apprentice's assessments"
+        )
 
 
 # --- what a booking is checked against --------------------------------------------------
@@ -222,6 +247,7 @@ def book(
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=registration.pk)
     )
+    require_booker(actor, registration)
     spec = specs.specification_of(registration)
     method = next((m for m in spec.methods if m.id == method_id), None)
     if method is None:
@@ -310,6 +336,7 @@ def move(
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=booking.registration_id)
     )
+    require_booker(actor, registration)
     fresh = _locked_booking(booking, revision)
     spec = specs.specification_of(registration)
     others = [b for b in live_bookings(registration) if b.pk != fresh.pk]
@@ -368,6 +395,7 @@ def cancel(booking: Booking, actor: User, *, revision: int, reason: str) -> Book
     """Cancel a booking with a reason; it is kept, with a :class:`BookingChange`."""
     if not reason.strip():
         raise PlanningRefused("Enter the reason the booking is cancelled", field="reason")
+    require_booker(actor, booking.registration)
     fresh = _locked_booking(booking, revision)
     BookingChange.objects.create(
         booking=fresh,

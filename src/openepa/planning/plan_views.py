@@ -2,8 +2,9 @@
 
 The plan page is for everyone who may see the registration; only the allocated assessor
 records the plan; only the apprentice and the allocated assessor sign it. Bookings are made,
-moved and cancelled by the EPAO admin or the allocated assessor (an assessor only finds the
-apprentices allocated to them). Each view fetches, authorises, calls one service and renders.
+moved and cancelled by the EPAO admin or the allocated assessor only
+(:func:`openepa.planning.bookings.may_book`): an assessor reviewing an appeal finds the
+apprentice but may not book (403). Each view fetches, authorises, calls one service and renders.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +34,6 @@ from openepa.planning.plan_forms import (
 )
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
-from openepa.registration.models import Registration
 from openepa.rules.booking.context import MODE_WORDS
 
 Role = User.Role
@@ -65,12 +64,6 @@ def _fresh_revision(form: BaseForm, revision: int) -> None:
     data = form.data.copy()  # type: ignore[attr-defined]
     data["revision"] = str(revision)
     form.data = data
-
-
-def _can_book(user: User, registration: Registration) -> bool:
-    return user.role == Role.EPAO_ADMIN or (
-        user.role == Role.ASSESSOR and registration.assessor_id == user.pk
-    )
 
 
 @login_required
@@ -110,7 +103,7 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "can_sign": bool(record and record.meeting_on and party and not signed),
             "sign_form": SignForm(initial={"revision": record.revision if record else 0}),
             "can_record": user.role == Role.ASSESSOR and registration.assessor_id == user.pk,
-            "can_book": _can_book(user, registration),
+            "can_book": bookings.may_book(user, registration),
             "mode_words": MODE_WORDS,
         },
     )
@@ -200,6 +193,7 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """Book a method, checked against the specification's rules and the assessor's diary."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
+    bookings.require_booker(user, registration)
     spec = specs.specification_of(registration)
     record = plans.plan_of(registration)
     wanted = request.GET.get("method", "")
@@ -256,8 +250,7 @@ def _booking(user: User, booking_pk: int) -> Booking:
     )
     if booking is None:
         raise Http404("No such booking")
-    if not _can_book(user, booking.registration):  # pragma: no cover (scope already checked)
-        raise PermissionDenied("Your role cannot change bookings")
+    bookings.require_booker(user, booking.registration)
     return booking
 
 
