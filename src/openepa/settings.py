@@ -181,6 +181,8 @@ TASKS = {
 # How many days before a deadline reminders are sent, and how often a failed email is tried.
 REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", 7, minimum=1)
 EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5, minimum=1)
+# The least time between two assessments of one assessor or one apprentice (travel, a break).
+BOOKING_GAP_MINUTES = env_int("BOOKING_GAP_MINUTES", 30, minimum=0)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 3600

@@ -2,9 +2,12 @@
 
 Bookings are checked against the specification's rules
 (:func:`openepa.rules.booking.checks.check_booking`, reading the dates of
-:func:`rules_plan`) and the assessor's approval and availability on the day
-(:func:`assessor_problem`); a refusal saves nothing, a warning must be confirmed. A booking is
-moved or cancelled with a reason, never deleted: each change keeps a :class:`BookingChange`.
+:func:`rules_plan`), the assessor's approval and availability on the day
+(:func:`assessor_problem`) and the other bookings of the assessor and the apprentice
+(:mod:`openepa.planning.clashes`, under a lock of both their rows); a refusal saves nothing,
+a warning must be confirmed. Only the allocated assessor or an EPAO admin books
+(:func:`may_book`). A booking is moved or cancelled with a reason, never deleted: each
+change keeps a :class:`BookingChange`.
 
 Every change is audited with its old and new values; bookings change by compare-and-swap on
 ``revision`` so two people never overwrite each other's work.
@@ -22,6 +25,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.kernel import clock, events, specs
+from openepa.planning import clashes
 from openepa.planning.events import BookingMade, BookingMoved
 from openepa.planning.models import (
     AssessmentPlan,
@@ -180,14 +184,16 @@ def _check(
     others: list[Booking],
     submissions: dict[str, date | None] | None,
     confirmed: bool,
+    clashes_found: list[str],
 ) -> list[Finding]:
-    """Refuse a booking that breaks a rule; refuse unconfirmed warnings. Returns the warnings."""
+    """Refuse a booking that breaks a rule, clashes or is unconfirmed. Returns the warnings."""
     plan = plan_of(registration)
     findings = check_booking(spec, rules_plan(registration, plan, others, submissions), proposed)
     refusals = [f.message for f in findings if f.severity == "refusal"]
     problem = assessor_problem(registration, registration.assessor, proposed.on)
     if problem:
         refusals.append(problem)
+    refusals += clashes_found
     warnings = [f for f in findings if f.severity == "warning"]
     if refusals or (warnings and not confirmed):
         raise BookingRefused(refusals, [w.message for w in warnings])
@@ -248,6 +254,7 @@ def book(
         .get(pk=registration.pk)
     )
     require_booker(actor, registration)
+    clashes.lock_diaries(registration)
     spec = specs.specification_of(registration)
     method = next((m for m in spec.methods if m.id == method_id), None)
     if method is None:
@@ -264,7 +271,10 @@ def book(
         minutes=tuple(minutes),
         mode=mode,  # type: ignore[arg-type]
     )
-    warnings = _check(registration, spec, proposed, others, submissions, confirmed)
+    clashing = clashes.clash_refusals(
+        registration, actor, on=on, starts_at=starts_at, minutes=minutes
+    )
+    warnings = _check(registration, spec, proposed, others, submissions, confirmed, clashing)
     _save_submissions(registration, actor, submissions)
     assert registration.assessor is not None
     try:
@@ -337,6 +347,7 @@ def move(
         .get(pk=booking.registration_id)
     )
     require_booker(actor, registration)
+    clashes.lock_diaries(registration)
     fresh = _locked_booking(booking, revision)
     spec = specs.specification_of(registration)
     others = [b for b in live_bookings(registration) if b.pk != fresh.pk]
@@ -347,7 +358,10 @@ def move(
         minutes=tuple(minutes),
         mode=mode,  # type: ignore[arg-type]
     )
-    warnings = _check(registration, spec, proposed, others, None, confirmed)
+    clashing = clashes.clash_refusals(
+        registration, actor, on=on, starts_at=starts_at, minutes=minutes, moving=fresh.pk
+    )
+    warnings = _check(registration, spec, proposed, others, None, confirmed, clashing)
     change = BookingChange.objects.create(
         booking=fresh,
         changed_by=actor,
