@@ -183,6 +183,8 @@ REMINDER_LEAD_DAYS = env_int("REMINDER_LEAD_DAYS", 7, minimum=1)
 EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5, minimum=1)
 # The least time between two assessments of one assessor or one apprentice (travel, a break).
 BOOKING_GAP_MINUTES = env_int("BOOKING_GAP_MINUTES", 30, minimum=0)
+# Where a specification sets no EPA window, how many weeks ahead an assessor's capacity counts.
+CAPACITY_WEEKS_WITHOUT_WINDOW = env_int("CAPACITY_WEEKS_WITHOUT_WINDOW", 12, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 3600
