@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.kernel import clock, events, specs
-from openepa.planning import clashes
+from openepa.planning import clashes, evidence
 from openepa.planning.eligibility import apprenticeship_of
 from openepa.planning.events import BookingMade, BookingMoved
 from openepa.planning.models import (
@@ -98,13 +98,16 @@ def rules_plan(
     bookings: list[Booking],
     submissions: dict[str, date | None] | None = None,
 ) -> booking_context.Plan:
-    """The dates known for the apprentice, as the booking rules read them."""
+    """The dates known for the apprentice, as the booking rules read them.
+
+    Submission dates come from the evidence where OpenEPA holds it
+    (:mod:`openepa.planning.evidence`), else from ``submissions`` just typed, else the plan.
+    """
     if registration.gateway_date is None:
         raise PlanningRefused(
             "The gateway has not been accepted yet: methods are booked after the gateway"
         )
-    dates = {name: getattr(plan, name) if plan else None for name in SUBMISSIONS}
-    dates.update(submissions or {})
+    dates = evidence.known_dates(plan, evidence.dates_of(registration), SUBMISSIONS, submissions)
     return booking_context.Plan(
         gateway=registration.gateway_date,
         window_end=registration.epa_window_end,

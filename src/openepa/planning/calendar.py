@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -25,7 +25,7 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
-from openepa.planning import clashes, timeline
+from openepa.planning import clashes, evidence, timeline
 from openepa.planning.models import AssessmentPlan, Booking, CalendarFeed
 from openepa.registration.models import Registration
 from openepa.rules.booking.clashes import overlap_groups
@@ -175,10 +175,13 @@ def one_event_a_slot(bookings: Sequence[Booking]) -> list[Event]:
 
 
 def deadline_events(
-    registration: Registration, bookings: Sequence[Booking], plan: AssessmentPlan | None
+    registration: Registration,
+    bookings: Sequence[Booking],
+    plan: AssessmentPlan | None,
+    evidenced: Mapping[str, evidence.Evidenced],
 ) -> list[Event]:
     """The registration's deadlines not yet done, as all-day events."""
-    rules_plan = timeline.plan_for(registration, plan, bookings)
+    rules_plan = timeline.plan_for(registration, plan, bookings, evidenced=evidenced)
     if rules_plan is None:
         return []
     spec, _ = specs.rules_of(registration)
@@ -229,6 +232,7 @@ def feed_events(user: User) -> list[Event]:
     )
     ids = [r.pk for r in chosen]
     plans = {p.registration_id: p for p in AssessmentPlan.objects.filter(registration_id__in=ids)}
+    evidenced = evidence.evidence_dates(ids)
     by_registration: dict[int, list[Booking]] = {pk: [] for pk in ids}
     for booking in (
         Booking.objects.filter(registration_id__in=ids, status=Booking.Status.BOOKED)
@@ -238,7 +242,10 @@ def feed_events(user: User) -> list[Event]:
         by_registration[booking.registration_id].append(booking)
     for registration in chosen:
         events += deadline_events(
-            registration, by_registration[registration.pk], plans.get(registration.pk)
+            registration,
+            by_registration[registration.pk],
+            plans.get(registration.pk),
+            evidenced[registration.pk],
         )
     return sorted(events, key=lambda e: (e.day, e.uid))
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from openepa.accounts.models import User
 from openepa.kernel import specs
 from openepa.kernel.roles import role_required
-from openepa.planning import bookings, plans
+from openepa.planning import bookings, evidence, plans
 from openepa.planning.bookings import BookingRefused
 from openepa.planning.models import Booking
 from openepa.planning.plan_forms import (
@@ -99,6 +99,7 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "record": record,
             "rows": rows,
             "declarations": plans.declarations(spec),
+            "submissions": plans.submission_rows(spec, record, evidence.dates_of(registration)),
             "party": party,
             "can_sign": bool(record and record.meeting_on and party and not signed),
             "sign_form": SignForm(initial={"revision": record.revision if record else 0}),
@@ -198,15 +199,19 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
     record = plans.plan_of(registration)
     wanted = request.GET.get("method", "")
     planned = {m.method_id: m for m in record.methods.all()} if record else {}
-    initial: dict[str, Any] = {
-        name: getattr(record, name) if record else None for name in plans.SUBMISSIONS
-    }
+    evidenced = evidence.dates_of(registration)
+    used = plans.submissions_used(spec)
+    asked = [name for name in used if name not in evidenced]
+    initial: dict[str, Any] = {name: getattr(record, name) if record else None for name in asked}
     if any(m.id == wanted for m in spec.methods):
         initial["method"] = wanted
     if wanted in planned:
         initial.update(on=planned[wanted].planned_date, mode=planned[wanted].mode)
     form = BookingForm(
-        request.POST if request.method == "POST" else None, methods=spec.methods, initial=initial
+        request.POST if request.method == "POST" else None,
+        methods=spec.methods,
+        submissions=asked,
+        initial=initial,
     )
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -220,7 +225,7 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
                 starts_at=data["starts_at"],
                 minutes=data["minutes"],
                 mode=data["mode"],
-                submissions={name: data[name] for name in plans.SUBMISSIONS},
+                submissions={name: data[name] for name in asked},
                 confirmed=data["confirm"],
             )
         except PlanningRefused as refusal:
@@ -237,6 +242,9 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "apprentice": registration.apprentice,
             "form": form,
             "warnings": warnings,
+            "evidenced": [
+                (plans.SUBMISSIONS[name], evidenced[name]) for name in used if name in evidenced
+            ],
         },
     )
 
