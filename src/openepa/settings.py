@@ -191,6 +191,10 @@ EMAIL_ATTEMPTS = env_int("EMAIL_ATTEMPTS", 5, minimum=1)
 # runs it again, up to TASK_ATTEMPTS starts in all (keep it longer than the longest task).
 TASK_STALE_MINUTES = env_int("TASK_STALE_MINUTES", 30, minimum=1)
 TASK_ATTEMPTS = env_int("TASK_ATTEMPTS", 3, minimum=1)
+# The least time between two assessments of one assessor or one apprentice (travel, a break).
+BOOKING_GAP_MINUTES = env_int("BOOKING_GAP_MINUTES", 30, minimum=0)
+# Where a specification sets no EPA window, how many weeks ahead an assessor's capacity counts.
+CAPACITY_WEEKS_WITHOUT_WINDOW = env_int("CAPACITY_WEEKS_WITHOUT_WINDOW", 12, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 8, minimum=1) * 3600

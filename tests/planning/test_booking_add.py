@@ -11,16 +11,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.kernel import clock
+from openepa.planning import bookings
 from openepa.planning import services as planning
 from openepa.planning.models import AssessmentPlan, Booking, UnavailablePeriod
 from openepa.registration.models import Registration
+from openepa.results.models import Appeal
 from tests.planning.conftest import GATEWAY, approve
+from tests.results.test_reassessment_support import failed_highfield
 
 TODAY = GATEWAY
 REGISTERED = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
@@ -232,3 +236,47 @@ def test_the_booking_confirmation_carries_an_ics_file(
     ics = client.get(ics_url)
     assert ics["Content-Type"].startswith("text/calendar")
     assert b"BEGIN:VEVENT" in ics.content
+
+
+def test_an_appeal_reviewer_cannot_book_for_the_appeals_apprentice(
+    make_registration: Callable[..., Registration],
+    anna: User,
+    aziz: User,
+    alice: User,
+    pat: User,
+    login: Callable[[User], Client],
+) -> None:
+    """Reviewing an appeal lets Aziz see Pat's record, not book Pat's assessments."""
+    registration, result = failed_highfield(
+        make_registration, anna, alice, released=date(2026, 1, 10), apprentice_user=pat
+    )
+    approve(aziz, "st0071-highfield")
+    Appeal.objects.create(
+        registration=registration,
+        result=result,
+        lodged_by=pat,
+        lodged_as="apprentice",
+        grounds="The observation was cut short.",
+        reviewer=aziz,
+        status=Appeal.Status.UNDER_REVIEW,
+    )
+    client = login(aziz)
+    url = reverse("planning:booking_add", args=[registration.pk])
+    assert client.get(reverse("planning:plan", args=[registration.pk])).status_code == 200
+    assert client.get(url).status_code == 403
+    assert (
+        book(client, registration, booking_data("observation", date(2026, 8, 17))).status_code
+        == 403
+    )
+    with pytest.raises(PermissionDenied):
+        bookings.book(
+            registration,
+            aziz,
+            method_id="observation",
+            on=date(2026, 8, 17),
+            starts_at=None,
+            minutes=[60],
+            mode="face_to_face",
+            submissions={},
+        )
+    assert not Booking.objects.exists()

@@ -17,6 +17,7 @@ from openepa.rules.allocation import (
     assess,
     available_days,
     rank,
+    weeks_concerned,
 )
 
 PAT = Apprenticeship(
@@ -96,19 +97,54 @@ def test_bank_holidays_and_days_off_are_not_available() -> None:
     assert available_days(date(2026, 9, 5), date(2026, 9, 6), {5, 6}) == 0
 
 
-def test_at_capacity_is_not_eligible() -> None:
+def test_at_capacity_counts_the_assessments_in_the_weeks_of_the_window() -> None:
+    # A window of one week: five assessments a week, Monday to Friday.
+    short = replace(PAT, window_end=date(2026, 8, 7))
+    assert weeks_concerned(short) == (date(2026, 8, 3), date(2026, 8, 9))
+    assert assess(short, anna(workload=4)).eligible
+    verdict = assess(short, anna(workload=5))
+    assert verdict.reasons == (
+        "At capacity: 5 assessments booked or planned from 3 August 2026 to 9 August 2026, "
+        "capacity 5 (5 a week)",
+    )
+    assert verdict.overridable
+
+
+def test_at_capacity_in_part_of_a_week_counts_the_days_they_can_work() -> None:
     # One day a week free in a window with one working day: capacity 1 * 1 / 5, rounded up.
-    short = replace(PAT, window_end=date(2026, 8, 3))
-    assert assess(short, anna(weekly_capacity=1, workload=0)).eligible
-    verdict = assess(short, anna(weekly_capacity=1, workload=1))
-    assert verdict.reasons == ("At capacity: 1 apprentices allocated, capacity 1 in the window",)
+    one_day = replace(PAT, window_end=date(2026, 8, 3))
+    assert assess(one_day, anna(weekly_capacity=1, workload=0)).eligible
+    verdict = assess(one_day, anna(weekly_capacity=1, workload=1))
+    assert verdict.capacity == 1
+    assert not verdict.eligible
 
 
-def test_without_a_window_end_the_weekly_capacity_is_the_limit() -> None:
-    open_ended = replace(PAT, window_end=None)
-    assert assess(open_ended, anna(weekly_capacity=2, workload=1)).eligible
-    verdict = assess(open_ended, anna(weekly_capacity=2, workload=2))
-    assert verdict.reasons == ("At capacity: 2 apprentices allocated, capacity 2 a week",)
+def test_without_a_window_end_capacity_counts_the_next_weeks() -> None:
+    """Active IQ sets no EPA window: the weeks ahead count, not every apprentice allocated."""
+    open_ended = replace(PAT, window_start=date(2026, 9, 9), window_end=None, weeks_ahead=4)
+    assert weeks_concerned(open_ended) == (date(2026, 9, 7), date(2026, 10, 4))
+    verdict = assess(open_ended, anna(weekly_capacity=2, workload=7))
+    assert (verdict.eligible, verdict.capacity) == (True, 8)
+    full = assess(open_ended, anna(weekly_capacity=2, workload=8))
+    assert full.reasons == (
+        "At capacity: 8 assessments booked or planned from 7 September 2026 to 4 October 2026, "
+        "capacity 8 (2 a week)",
+    )
+
+
+def test_unavailable_throughout_the_weeks_ahead_is_not_eligible() -> None:
+    open_ended = replace(PAT, window_start=date(2026, 9, 7), window_end=None, weeks_ahead=1)
+    verdict = assess(open_ended, anna(unavailable=((date(2026, 9, 7), date(2026, 9, 11)),)))
+    assert verdict.reasons == (
+        "Unavailable throughout the next 1 week (7 September 2026 to 13 September 2026)",
+    )
+    assert not verdict.overridable
+
+
+def test_only_a_capacity_refusal_may_be_overridden() -> None:
+    short = replace(PAT, window_end=date(2026, 8, 7))
+    assert not assess(short, anna(workload=5, approved_specs=frozenset())).overridable
+    assert not assess(short, anna()).overridable
 
 
 def test_every_reason_is_given() -> None:

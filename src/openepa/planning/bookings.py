@@ -2,9 +2,12 @@
 
 Bookings are checked against the specification's rules
 (:func:`openepa.rules.booking.checks.check_booking`, reading the dates of
-:func:`rules_plan`) and the assessor's approval and availability on the day
-(:func:`assessor_problem`); a refusal saves nothing, a warning must be confirmed. A booking is
-moved or cancelled with a reason, never deleted: each change keeps a :class:`BookingChange`.
+:func:`rules_plan`), the assessor's approval and availability on the day
+(:func:`assessor_problem`) and the other bookings of the assessor and the apprentice
+(:mod:`openepa.planning.clashes`, under a lock of both their rows); a refusal saves nothing,
+a warning must be confirmed. Only the allocated assessor or an EPAO admin books
+(:func:`may_book`). A booking is moved or cancelled with a reason, never deleted: each
+change keeps a :class:`BookingChange`.
 
 Every change is audited with its old and new values; bookings change by compare-and-swap on
 ``revision`` so two people never overwrite each other's work.
@@ -15,12 +18,15 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.kernel import clock, events, specs
+from openepa.planning import clashes, evidence
+from openepa.planning.eligibility import apprenticeship_of
 from openepa.planning.events import BookingMade, BookingMoved
 from openepa.planning.models import (
     AssessmentPlan,
@@ -30,7 +36,7 @@ from openepa.planning.models import (
     Relationship,
 )
 from openepa.planning.plans import SUBMISSIONS, audit_change, plan_of
-from openepa.planning.services import PlanningRefused, RecordChanged, apprenticeship_of
+from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.lifecycle import work_problem
 from openepa.registration.models import Registration
 from openepa.rules import allocation
@@ -51,6 +57,30 @@ class BookingRefused(PlanningRefused):
         self.warnings = warnings
 
 
+# --- who books ---------------------------------------------------------------------------
+
+
+def may_book(user: User, registration: Registration) -> bool:
+    """Whether ``user`` may book, move or cancel the registration's assessments.
+
+    Only an EPAO admin of the registration's EPAO or its allocated assessor: seeing the
+    registration is not enough (an appeal's reviewer sees it, and books nothing).
+    """
+    if user.epao_id != registration.epao_id:
+        return False
+    return user.role == User.Role.EPAO_ADMIN or (
+        user.role == User.Role.ASSESSOR and registration.assessor_id == user.pk
+    )
+
+
+def require_booker(user: User, registration: Registration) -> None:
+    """Refuse (403) anyone who may not book the registration's assessments."""
+    if not may_book(user, registration):
+        raise PermissionDenied(
+            "Only the allocated assessor or an EPAO admin books this apprentice's assessments"
+        )
+
+
 # --- what a booking is checked against --------------------------------------------------
 
 
@@ -69,13 +99,16 @@ def rules_plan(
     bookings: list[Booking],
     submissions: dict[str, date | None] | None = None,
 ) -> booking_context.Plan:
-    """The dates known for the apprentice, as the booking rules read them."""
+    """The dates known for the apprentice, as the booking rules read them.
+
+    Submission dates come from the evidence where OpenEPA holds it
+    (:mod:`openepa.planning.evidence`), else from ``submissions`` just typed, else the plan.
+    """
     if registration.gateway_date is None:
         raise PlanningRefused(
             "The gateway has not been accepted yet: methods are booked after the gateway"
         )
-    dates = {name: getattr(plan, name) if plan else None for name in SUBMISSIONS}
-    dates.update(submissions or {})
+    dates = evidence.known_dates(plan, evidence.dates_of(registration), SUBMISSIONS, submissions)
     return booking_context.Plan(
         gateway=registration.gateway_date,
         window_end=registration.epa_window_end,
@@ -156,14 +189,16 @@ def _check(
     others: list[Booking],
     submissions: dict[str, date | None] | None,
     confirmed: bool,
+    clashes_found: list[str],
 ) -> list[Finding]:
-    """Refuse a booking that breaks a rule; refuse unconfirmed warnings. Returns the warnings."""
+    """Refuse a booking that breaks a rule, clashes or is unconfirmed. Returns the warnings."""
     plan = plan_of(registration)
     findings = check_booking(spec, rules_plan(registration, plan, others, submissions), proposed)
     refusals = [f.message for f in findings if f.severity == "refusal"]
     problem = assessor_problem(registration, registration.assessor, proposed.on)
     if problem:
         refusals.append(problem)
+    refusals += clashes_found
     warnings = [f for f in findings if f.severity == "warning"]
     if refusals or (warnings and not confirmed):
         raise BookingRefused(refusals, [w.message for w in warnings])
@@ -223,7 +258,9 @@ def book(
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=registration.pk)
     )
+    require_booker(actor, registration)
     refuse_if_paused(registration)
+    clashes.lock_diaries(registration)
     spec = specs.specification_of(registration)
     method = next((m for m in spec.methods if m.id == method_id), None)
     if method is None:
@@ -240,7 +277,10 @@ def book(
         minutes=tuple(minutes),
         mode=mode,  # type: ignore[arg-type]
     )
-    warnings = _check(registration, spec, proposed, others, submissions, confirmed)
+    clashing = clashes.clash_refusals(
+        registration, actor, on=on, starts_at=starts_at, minutes=minutes
+    )
+    warnings = _check(registration, spec, proposed, others, submissions, confirmed, clashing)
     _save_submissions(registration, actor, submissions)
     assert registration.assessor is not None
     try:
@@ -312,7 +352,9 @@ def move(
         .select_related("apprentice", "specification", "assessor", "epao")
         .get(pk=booking.registration_id)
     )
+    require_booker(actor, registration)
     refuse_if_paused(registration)
+    clashes.lock_diaries(registration)
     fresh = _locked_booking(booking, revision)
     spec = specs.specification_of(registration)
     others = [b for b in live_bookings(registration) if b.pk != fresh.pk]
@@ -323,7 +365,10 @@ def move(
         minutes=tuple(minutes),
         mode=mode,  # type: ignore[arg-type]
     )
-    warnings = _check(registration, spec, proposed, others, None, confirmed)
+    clashing = clashes.clash_refusals(
+        registration, actor, on=on, starts_at=starts_at, minutes=minutes, moving=fresh.pk
+    )
+    warnings = _check(registration, spec, proposed, others, None, confirmed, clashing)
     change = BookingChange.objects.create(
         booking=fresh,
         changed_by=actor,
@@ -371,6 +416,7 @@ def cancel(booking: Booking, actor: User, *, revision: int, reason: str) -> Book
     """Cancel a booking with a reason; it is kept, with a :class:`BookingChange`."""
     if not reason.strip():
         raise PlanningRefused("Enter the reason the booking is cancelled", field="reason")
+    require_booker(actor, booking.registration)
     fresh = _locked_booking(booking, revision)
     BookingChange.objects.create(
         booking=fresh,

@@ -4,6 +4,8 @@ A person's feed lives at a secret URL: the token is shown once on their calendar
 its SHA-256 is stored (:class:`~openepa.planning.models.CalendarFeed`), so renewing the feed
 makes the old URL stop working. An assessor's feed lists every booking they assess, an
 apprentice's their own bookings, and both the deadlines of those apprentices' timelines.
+Bookings of one person that overlap (stored before clashes were refused) are shown as one
+"Double booked" event, so a feed never shows two events in one slot.
 
 Text values are escaped (backslash, semicolon, comma, newline), lines end in CRLF and are
 folded at 75 octets without splitting a UTF-8 character.
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -23,9 +25,10 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
-from openepa.planning import timeline
+from openepa.planning import clashes, evidence, timeline
 from openepa.planning.models import AssessmentPlan, Booking, CalendarFeed
 from openepa.registration.models import Registration
+from openepa.rules.booking.clashes import overlap_groups
 from openepa.rules.labels import method_name, mode_words
 
 PRODUCT = "-//OpenEPA//Assessment calendar//EN"
@@ -142,11 +145,44 @@ def booking_event(booking: Booking) -> Event:
     )
 
 
+def double_booked_event(bookings: Sequence[Booking]) -> Event:
+    """Bookings of one person that overlap, as one event that says so.
+
+    A person's calendar never shows two events in one slot: bookings stored before clashes
+    were refused (:mod:`openepa.planning.clashes`) are shown together, to be moved.
+    """
+    events = [booking_event(b) for b in bookings]
+    slots = [clashes.slot_of(b) for b in bookings]
+    start, end = min(s.start for s in slots), max(s.end for s in slots)
+    timed = all(b.starts_at is not None for b in bookings)
+    return Event(
+        uid="double-booked-" + "-".join(str(b.pk) for b in bookings) + f"@{_host()}",
+        summary="Double booked: " + "; ".join(e.summary for e in events),
+        description=" ".join(e.description for e in events) + " Move one of these assessments.",
+        day=start.date(),
+        starts_at=timezone.make_aware(start) if timed else None,
+        minutes=int((end - start).total_seconds() // 60) if timed else 0,
+    )
+
+
+def one_event_a_slot(bookings: Sequence[Booking]) -> list[Event]:
+    """One person's bookings as events, those that overlap merged into one."""
+    by_pk = {b.pk: b for b in bookings}
+    found = []
+    for group in overlap_groups(clashes.slot_of(b) for b in bookings):
+        chosen = [by_pk[slot.ref] for slot in group]
+        found.append(booking_event(chosen[0]) if len(chosen) == 1 else double_booked_event(chosen))
+    return found
+
+
 def deadline_events(
-    registration: Registration, bookings: Sequence[Booking], plan: AssessmentPlan | None
+    registration: Registration,
+    bookings: Sequence[Booking],
+    plan: AssessmentPlan | None,
+    evidenced: Mapping[str, evidence.Evidenced],
 ) -> list[Event]:
     """The registration's deadlines not yet done, as all-day events."""
-    rules_plan = timeline.plan_for(registration, plan, bookings)
+    rules_plan = timeline.plan_for(registration, plan, bookings, evidenced=evidenced)
     if rules_plan is None:
         return []
     spec, _ = specs.rules_of(registration)
@@ -189,7 +225,7 @@ def feed_events(user: User) -> list[Event]:
             "assessor", "registration__apprentice", "registration__specification"
         ).order_by("on", "pk")
     )
-    events = [booking_event(b) for b in mine]
+    events = one_event_a_slot(mine)
     chosen = list(
         registrations.filter(gateway_date__isnull=False)
         .select_related("apprentice", "specification")
@@ -197,6 +233,7 @@ def feed_events(user: User) -> list[Event]:
     )
     ids = [r.pk for r in chosen]
     plans = {p.registration_id: p for p in AssessmentPlan.objects.filter(registration_id__in=ids)}
+    evidenced = evidence.evidence_dates(ids)
     by_registration: dict[int, list[Booking]] = {pk: [] for pk in ids}
     for booking in (
         Booking.objects.filter(registration_id__in=ids, status=Booking.Status.BOOKED)
@@ -206,7 +243,10 @@ def feed_events(user: User) -> list[Event]:
         by_registration[booking.registration_id].append(booking)
     for registration in chosen:
         events += deadline_events(
-            registration, by_registration[registration.pk], plans.get(registration.pk)
+            registration,
+            by_registration[registration.pk],
+            plans.get(registration.pk),
+            evidenced[registration.pk],
         )
     return sorted(events, key=lambda e: (e.day, e.uid))
 

@@ -186,7 +186,10 @@ class RemoveRelationshipForm(forms.Form):
 
 
 class AllocationForm(RevisionForm):
-    """The assessor and IQA to allocate, and why (needed for a reallocation)."""
+    """The assessor and IQA to allocate, and why (needed for a reallocation or an override).
+
+    ``override_capacity`` allocates an assessor whose only reason against is capacity.
+    """
 
     assessor = forms.TypedChoiceField(
         label="Assessor",
@@ -205,6 +208,10 @@ class AllocationForm(RevisionForm):
             "required": "Select the IQA",
             "invalid_choice": "Select an IQA from the list",
         },
+    )
+    override_capacity = forms.BooleanField(
+        label="Allocate above capacity",
+        required=False,
     )
     reason = forms.CharField(
         label="Reason",

@@ -132,7 +132,11 @@ class _BookingFields(forms.Form):
 
 
 class BookingForm(_BookingFields):
-    """Book one method; submission dates recorded on the plan where the rules need them."""
+    """Book one method, and the submission dates the specification uses.
+
+    ``submissions`` names the dates to ask for: those the specification uses and the
+    evidence does not already give (:func:`openepa.planning.plans.submissions_used`).
+    """
 
     method = forms.ChoiceField(
         label="Method",
@@ -144,20 +148,25 @@ class BookingForm(_BookingFields):
     )
     field_order = ["method", "on", "starts_at", "minutes", "mode"]
 
-    def __init__(self, *args: Any, methods: list[Method], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, methods: list[Method], submissions: list[str], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.methods = {m.id: m for m in methods}
+        self.submission_names = submissions
         self.fields["method"].choices = [(m.id, m.name) for m in methods]  # type: ignore[attr-defined]
         every_mode: dict[str, str] = {}
         for method in methods:
             every_mode.update(mode_choices(method))
         self.fields["mode"].choices = list(every_mode.items())  # type: ignore[attr-defined]
-        for name, label in SUBMISSIONS.items():
-            self.fields[name] = GovukDateField(label=f"{label} (optional)", required=False)
+        for name in submissions:
+            self.fields[name] = GovukDateField(
+                label=f"{SUBMISSIONS[name]} (optional)", required=False
+            )
 
     def submission_fields(self) -> list[Any]:
         """The bound submission date fields, for the template."""
-        return [self[name] for name in SUBMISSIONS]
+        return [self[name] for name in self.submission_names]
 
 
 class MoveForm(_Revision, _BookingFields):

@@ -2,8 +2,9 @@
 
 The plan page is for everyone who may see the registration; only the allocated assessor
 records the plan; only the apprentice and the allocated assessor sign it. Bookings are made,
-moved and cancelled by the EPAO admin or the allocated assessor (an assessor only finds the
-apprentices allocated to them). Each view fetches, authorises, calls one service and renders.
+moved and cancelled by the EPAO admin or the allocated assessor only
+(:func:`openepa.planning.bookings.may_book`): an assessor reviewing an appeal finds the
+apprentice but may not book (403). Each view fetches, authorises, calls one service and renders.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from openepa.accounts.models import User
 from openepa.kernel import specs
 from openepa.kernel.roles import role_required
-from openepa.planning import bookings, plans
+from openepa.planning import bookings, evidence, plans
 from openepa.planning.bookings import BookingRefused
 from openepa.planning.models import Booking
 from openepa.planning.plan_forms import (
@@ -34,7 +34,6 @@ from openepa.planning.plan_forms import (
 )
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
-from openepa.registration.models import Registration
 
 Role = User.Role
 BOOKERS = (Role.EPAO_ADMIN, Role.ASSESSOR)
@@ -64,12 +63,6 @@ def _fresh_revision(form: BaseForm, revision: int) -> None:
     data = form.data.copy()  # type: ignore[attr-defined]
     data["revision"] = str(revision)
     form.data = data
-
-
-def _can_book(user: User, registration: Registration) -> bool:
-    return user.role == Role.EPAO_ADMIN or (
-        user.role == Role.ASSESSOR and registration.assessor_id == user.pk
-    )
 
 
 @login_required
@@ -105,11 +98,12 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "record": record,
             "rows": rows,
             "declarations": plans.declarations(spec),
+            "submissions": plans.submission_rows(spec, record, evidence.dates_of(registration)),
             "party": party,
             "can_sign": bool(record and record.meeting_on and party and not signed),
             "sign_form": SignForm(initial={"revision": record.revision if record else 0}),
             "can_record": user.role == Role.ASSESSOR and registration.assessor_id == user.pk,
-            "can_book": _can_book(user, registration),
+            "can_book": bookings.may_book(user, registration),
         },
     )
 
@@ -198,19 +192,24 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """Book a method, checked against the specification's rules and the assessor's diary."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
+    bookings.require_booker(user, registration)
     spec = specs.specification_of(registration)
     record = plans.plan_of(registration)
     wanted = request.GET.get("method", "")
     planned = {m.method_id: m for m in record.methods.all()} if record else {}
-    initial: dict[str, Any] = {
-        name: getattr(record, name) if record else None for name in plans.SUBMISSIONS
-    }
+    evidenced = evidence.dates_of(registration)
+    used = plans.submissions_used(spec)
+    asked = [name for name in used if name not in evidenced]
+    initial: dict[str, Any] = {name: getattr(record, name) if record else None for name in asked}
     if any(m.id == wanted for m in spec.methods):
         initial["method"] = wanted
     if wanted in planned:
         initial.update(on=planned[wanted].planned_date, mode=planned[wanted].mode)
     form = BookingForm(
-        request.POST if request.method == "POST" else None, methods=spec.methods, initial=initial
+        request.POST if request.method == "POST" else None,
+        methods=spec.methods,
+        submissions=asked,
+        initial=initial,
     )
     warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -224,7 +223,7 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
                 starts_at=data["starts_at"],
                 minutes=data["minutes"],
                 mode=data["mode"],
-                submissions={name: data[name] for name in plans.SUBMISSIONS},
+                submissions={name: data[name] for name in asked},
                 confirmed=data["confirm"],
             )
         except PlanningRefused as refusal:
@@ -241,6 +240,9 @@ def booking_add(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "apprentice": registration.apprentice,
             "form": form,
             "warnings": warnings,
+            "evidenced": [
+                (plans.SUBMISSIONS[name], evidenced[name]) for name in used if name in evidenced
+            ],
         },
     )
 
@@ -254,8 +256,7 @@ def _booking(user: User, booking_pk: int) -> Booking:
     )
     if booking is None:
         raise Http404("No such booking")
-    if not _can_book(user, booking.registration):  # pragma: no cover (scope already checked)
-        raise PermissionDenied("Your role cannot change bookings")
+    bookings.require_booker(user, booking.registration)
     return booking
 
 

@@ -13,6 +13,7 @@ Every change is audited with its old and new values; the plan changes by compare
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +24,7 @@ from openepa.accounts.models import User
 from openepa.audit.services import record_event
 from openepa.kernel import clock, events, specs
 from openepa.planning.events import PlanAgreed, PlanReadyToSign
+from openepa.planning.evidence import Evidenced
 from openepa.planning.models import AssessmentPlan, PlannedMethod
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.lifecycle import work_problem
@@ -45,6 +47,15 @@ SUBMISSIONS: dict[str, str] = {
     "report_submitted_on": "Project report submitted",
     "project_started_on": "Project started",
     "project_completed_on": "Project completed",
+}
+#: The booking rules' event of each submission date.
+SUBMISSION_EVENTS: dict[str, str] = {
+    "gateway_form_sent_on": "gateway_form",
+    "gateway_evidence_uploaded_on": "gateway_evidence",
+    "portfolio_submitted_on": "portfolio_submission",
+    "report_submitted_on": "report_submission",
+    "project_started_on": "project_start",
+    "project_completed_on": "project_completion",
 }
 
 
@@ -77,6 +88,54 @@ def declarations(spec: Specification) -> Declarations:
         fallback = {policy.id: policy.text for policy in seed.policies}
         texts = {**fallback, **texts}
     return Declarations(texts[APPRENTICE_DECLARATION], texts[ASSESSOR_DECLARATION])
+
+
+def submissions_used(spec: Specification) -> list[str]:
+    """The submission dates the specification uses, in the order of :data:`SUBMISSIONS`.
+
+    Those its time rules name; the portfolio's where it has a portfolio; the project
+    report's where it has a project. Active IQ (no rules, no project) uses only the
+    portfolio's.
+    """
+    named = {part for rule in spec.time_rules for part in (rule.event, rule.before, rule.after)}
+    has_portfolio = spec.evidence.portfolio is not None or any(
+        requirement.uses == "portfolio" for requirement in spec.gateway.requirements
+    )
+    has_project = spec.evidence.project_report is not None or any(
+        method.id == "project" for method in spec.methods
+    )
+    return [
+        name
+        for name in SUBMISSIONS
+        if SUBMISSION_EVENTS[name] in named
+        or (name == "portfolio_submitted_on" and has_portfolio)
+        or (name == "report_submitted_on" and has_project)
+    ]
+
+
+@dataclass(frozen=True)
+class SubmissionRow:
+    """One submission date as the plan shows it: its label, date and where it comes from."""
+
+    label: str
+    on: date | None
+    source: str
+
+
+def submission_rows(
+    spec: Specification, plan: AssessmentPlan | None, evidenced: Mapping[str, Evidenced]
+) -> list[SubmissionRow]:
+    """The specification's submission dates: from the evidence, recorded on the plan, or not."""
+    rows = []
+    for name in submissions_used(spec):
+        if name in evidenced:
+            rows.append(
+                SubmissionRow(SUBMISSIONS[name], evidenced[name].on, evidenced[name].source)
+            )
+            continue
+        recorded = getattr(plan, name) if plan is not None else None
+        rows.append(SubmissionRow(SUBMISSIONS[name], recorded, "recorded on the plan"))
+    return rows
 
 
 # --- the plan ---------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 Every change is audited with its old and new values (and the reason, where one is given).
 Profiles and registrations change by compare-and-swap on ``revision``, so two admins
 editing one profile, or allocating one apprentice, at once never overwrite each other: the
-second is told what happened. Eligibility itself is the pure :mod:`openepa.rules.allocation`;
-the allocation is checked again on the server whatever the page offered.
+second is told what happened. Eligibility is read by :mod:`openepa.planning.eligibility` and
+judged by the pure :mod:`openepa.rules.allocation`; the allocation is checked again on the
+server whatever the page offered, and an EPAO admin may allocate an assessor at capacity only
+with a reason, audited with the numbers.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import F, QuerySet
 
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import diff, record_event
 from openepa.kernel import clock, events
+from openepa.planning.eligibility import candidates_for
 from openepa.planning.events import AssessorAllocated
 from openepa.planning.models import Allocation as AllocationRecord
 from openepa.planning.models import AssessorProfile, Relationship, UnavailablePeriod
@@ -28,8 +31,6 @@ from openepa.specifications.models import SpecificationRecord
 
 Role = User.Role
 STAFF_ROLES = (Role.ASSESSOR, Role.IQA)
-#: Registrations that count towards an assessor's current workload.
-IN_PROGRESS = (Registration.Status.GATEWAY_ACCEPTED, Registration.Status.ON_HOLD)
 
 
 class PlanningRefused(Exception):  # noqa: N818 (a refusal with a message for the user)
@@ -231,117 +232,6 @@ def remove_relationship(relationship: Relationship, actor: User, *, reason: str)
     )
 
 
-# --- eligibility ------------------------------------------------------------------------
-
-
-def apprenticeship_of(registration: Registration) -> rules.Apprenticeship:
-    """The facts of a registration that decide who may assess it."""
-    return rules.Apprenticeship(
-        spec_id=registration.specification.spec_id,
-        employer=registration.employer_id,
-        provider=registration.provider_id,
-        apprentice=registration.apprentice.uln,
-        window_start=registration.gateway_date or clock.today(),
-        window_end=registration.epa_window_end,
-    )
-
-
-def _declared(profile: AssessorProfile | None) -> tuple[rules.Declared, ...]:
-    if profile is None:
-        return ()
-    return tuple(
-        rules.Declared(
-            party=relationship.party,
-            target=relationship.uln
-            if relationship.party == rules.Party.APPRENTICE
-            else relationship.organisation_id or 0,
-            description=relationship.description,
-        )
-        for relationship in profile.active_relationships  # type: ignore[attr-defined]
-    )
-
-
-def candidates_for(
-    registration: Registration, role: str = Role.ASSESSOR, people: list[int] | None = None
-) -> list[rules.Verdict]:
-    """Every assessor (or IQA) of the EPAO with their verdict for ``registration``, best first.
-
-    A fixed number of queries however many people and apprentices the EPAO has.
-    """
-    live = Q(**{f"{_related(role)}__status__in": IN_PROGRESS}) & ~Q(
-        **{f"{_related(role)}__pk": registration.pk}
-    )
-    at_parties = live & (
-        Q(**{f"{_related(role)}__employer_id": registration.employer_id})
-        | Q(**{f"{_related(role)}__provider_id": registration.provider_id})
-    )
-    people_qs = (
-        User.objects.filter(epao_id=registration.epao_id, role=role, is_active=True)
-        .select_related("assessor_profile")
-        .prefetch_related(
-            "assessor_profile__unavailable_periods",
-            Prefetch(
-                "assessor_profile__relationships",
-                queryset=Relationship.objects.filter(removed_at__isnull=True).select_related(
-                    "organisation"
-                ),
-                to_attr="active_relationships",
-            ),
-        )
-        .annotate(
-            workload=Count(_related(role), filter=live, distinct=True),
-            at_parties=Count(_related(role), filter=at_parties, distinct=True),
-        )
-        .order_by("full_name")
-    )
-    if people is not None:
-        people_qs = people_qs.filter(pk__in=people)
-    facts = []
-    for person in people_qs:
-        stored = getattr(person, "assessor_profile", None)
-        profile = stored or AssessorProfile(user=person)  # the defaults: approved for nothing
-        facts.append(
-            rules.Candidate(
-                person=person.pk,
-                name=person.full_name,
-                approved_specs=frozenset(profile.approved_specs),
-                weekly_capacity=profile.weekly_capacity,
-                working_days=frozenset(profile.working_days),
-                unavailable=tuple(
-                    (p.first_day, p.last_day) for p in profile.unavailable_periods.all()
-                )
-                if stored
-                else (),
-                relationships=_declared(stored),
-                workload=person.workload,
-                assessed_at_parties=person.at_parties,
-            )
-        )
-    verdicts = rules.rank(apprenticeship_of(registration), facts)
-    if role == Role.IQA:
-        # An IQA samples rather than assesses: only approval and independence decide.
-        verdicts = [_iqa_verdict(verdict) for verdict in verdicts]
-        verdicts.sort(
-            key=lambda v: (not v.eligible, v.rank if v.eligible else (), v.candidate.name)
-        )
-    return verdicts
-
-
-def _iqa_verdict(verdict: rules.Verdict) -> rules.Verdict:
-    reasons = tuple(r for r in verdict.reasons if r.startswith(("Not approved", "Not independent")))
-    return rules.Verdict(
-        candidate=verdict.candidate,
-        reasons=reasons,
-        available_days=verdict.available_days,
-        capacity=verdict.capacity,
-        rank=verdict.rank,
-    )
-
-
-def _related(role: str) -> str:
-    return "assessed_registrations" if role == Role.ASSESSOR else "quality_assured_registrations"
-
-
 # --- allocation -------------------------------------------------------------------------
 
 
@@ -358,6 +248,34 @@ def _verdict(registration: Registration, person_pk: int, role: str) -> rules.Ver
     return verdicts[0] if verdicts else None
 
 
+def capacity_overridden(
+    registration: Registration, verdict: rules.Verdict, override: bool, reason: str
+) -> str | None:
+    """The capacity refusal an EPAO admin overrides (None when the assessor is eligible).
+
+    Refused when any other reason stands, when capacity is not overridden, or when the
+    override gives no reason.
+    """
+    if verdict.eligible:
+        return None
+    name = verdict.candidate.name
+    if not (override and verdict.overridable):
+        how = (
+            '. To allocate them anyway, tick "Allocate above capacity" and say why'
+            if verdict.overridable
+            else ""
+        )
+        raise PlanningRefused(
+            f"{name} cannot assess {registration.apprentice.full_name}: "
+            + "; ".join(verdict.reasons)
+            + how,
+            field="assessor",
+        )
+    if not reason.strip():
+        raise PlanningRefused(f"Say why you are allocating {name} above capacity", field="reason")
+    return verdict.capacity_reason
+
+
 @transaction.atomic
 def allocate(
     registration: Registration,
@@ -367,12 +285,14 @@ def allocate(
     iqa_pk: int,
     reason: str,
     revision: int,
+    override_capacity: bool = False,
 ) -> Allocated:
     """Allocate an assessor and an IQA to an apprentice whose gateway is accepted.
 
     Eligibility is checked here again, whatever the page offered; the IQA must be someone
-    other than the assessor. A reallocation needs a reason. Refused with
-    :class:`RecordChanged` if the registration changed since ``revision``.
+    other than the assessor. A reallocation needs a reason, and so does allocating an
+    assessor above capacity (``override_capacity``), which is audited with the numbers.
+    Refused with :class:`RecordChanged` if the registration changed since ``revision``.
     """
     if actor.role != Role.EPAO_ADMIN or actor.epao_id != registration.epao_id:
         raise PlanningRefused("Only an EPAO admin can allocate assessors")
@@ -392,12 +312,7 @@ def allocate(
     assessor_verdict = _verdict(registration, assessor_pk, Role.ASSESSOR)
     if assessor_verdict is None:
         raise PlanningRefused("Select an assessor from the list", field="assessor")
-    if not assessor_verdict.eligible:
-        raise PlanningRefused(
-            f"{assessor_verdict.candidate.name} cannot assess "
-            f"{registration.apprentice.full_name}: " + "; ".join(assessor_verdict.reasons),
-            field="assessor",
-        )
+    overridden = capacity_overridden(registration, assessor_verdict, override_capacity, reason)
     iqa_verdict = _verdict(registration, iqa_pk, Role.IQA)
     if iqa_verdict is None:
         raise PlanningRefused("Select an IQA from the list", field="iqa")
@@ -434,6 +349,8 @@ def allocate(
         "iqa": (old_iqa.full_name if old_iqa else None, iqa.full_name),
     }
     changes = {name: pair for name, pair in changes.items() if pair[0] != pair[1]}
+    if overridden:
+        changes["capacity overridden"] = (None, overridden)
     verb = "reallocated" if fresh.assessor_id else "allocated"
     record_event(
         actor=actor,
@@ -443,7 +360,7 @@ def allocate(
         registration=registration,
         summary=(
             f"{registration.apprentice.full_name} {verb}: assessor {assessor.full_name}, "
-            f"IQA {iqa.full_name}"
+            f"IQA {iqa.full_name}" + (", above the assessor's capacity" if overridden else "")
         ),
         changes=changes,
         reason=reason,

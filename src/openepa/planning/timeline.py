@@ -1,9 +1,10 @@
 """The EPA timeline of one apprentice and the EPAO's at-risk list.
 
 Every date comes from the specification's rules (:mod:`openepa.rules.booking`) applied to
-the apprentice's plan: the gateway, the EPA window, the submission deadlines, the bookings and
-the results due. Each is marked done, due or overdue on :func:`today` (the one place this
-module asks the clock, replaced in tests) and says which rule produced it.
+the apprentice's plan (its submission dates taken from the evidence where OpenEPA holds it:
+:mod:`openepa.planning.evidence`): the gateway, the EPA window, the submission deadlines, the
+bookings and the results due. Each is marked done, due or overdue on :func:`today` (the one
+place this module asks the clock, replaced in tests) and says which rule produced it.
 
 The at-risk list selects its candidate apprentices in the database (windows ending soon with
 methods unbooked, submissions overdue, bookings recorded with warnings, results past due), so
@@ -14,7 +15,7 @@ the page's queries do not grow with the number of apprentices; the rules then ru
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -23,6 +24,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from openepa.accounts.models import User
 from openepa.kernel import clock, specs
+from openepa.planning import evidence
 from openepa.planning.models import AssessmentPlan, Booking
 from openepa.registration.models import Registration
 from openepa.rules.booking import context as booking_context
@@ -61,20 +63,18 @@ def plan_for(
     registration: Registration,
     assessment_plan: AssessmentPlan | None,
     bookings: Iterable[Booking],
+    *,
+    evidenced: Mapping[str, evidence.Evidenced],
 ) -> booking_context.Plan | None:
-    """The rules' view of one apprentice's dates; None before the gateway is dated."""
+    """The rules' view of one apprentice's dates; None before the gateway is dated.
+
+    Submission dates come from ``evidenced`` (:func:`openepa.planning.evidence.evidence_dates`)
+    where the evidence gives them, otherwise from the plan.
+    """
     if registration.gateway_date is None:
         return None
-    recorded: dict[str, date | None] = {}
-    if assessment_plan is not None:
-        recorded = {
-            "gateway_form_sent": assessment_plan.gateway_form_sent_on,
-            "gateway_evidence_uploaded": assessment_plan.gateway_evidence_uploaded_on,
-            "portfolio_submitted": assessment_plan.portfolio_submitted_on,
-            "report_submitted": assessment_plan.report_submitted_on,
-            "project_started": assessment_plan.project_started_on,
-            "project_completed": assessment_plan.project_completed_on,
-        }
+    dates = evidence.known_dates(assessment_plan, evidenced, PLAN_FIELDS.values())
+    recorded = {name.removesuffix("_on"): day for name, day in dates.items()}
     return booking_context.Plan(
         gateway=registration.gateway_date,
         window_end=registration.epa_window_end,
@@ -173,7 +173,9 @@ def entries(
 def timeline(registration: Registration, on: date | None = None) -> list[Entry]:
     """The timeline of one registration on day ``on`` (default today); empty before gateway."""
     bookings = live_bookings(registration)
-    plan = plan_for(registration, plan_of(registration), bookings)
+    plan = plan_for(
+        registration, plan_of(registration), bookings, evidenced=evidence.dates_of(registration)
+    )
     if plan is None:
         return []
     spec, _ = specs.rules_of(registration)
@@ -216,7 +218,9 @@ def _submission_overdue(spec: Specification, on: date) -> Q:
         field = PLAN_FIELDS.get(rule.event)
         if field is None:
             continue
-        not_recorded = Q(plan__isnull=True) | Q(**{f"plan__{field}__isnull": True})
+        not_recorded = (Q(plan__isnull=True) | Q(**{f"plan__{field}__isnull": True})) & ~(
+            evidence.evidence_given(field)
+        )
         if rule.after == "gateway" and rule.at_most is not None:
             # Due a time after gateway: overdue once that time has passed since gateway.
             passed = shift(on, rule.at_most.unit, -rule.at_most.value)
@@ -311,6 +315,7 @@ def rows(registrations: Sequence[Registration], on: date | None = None) -> list[
     on = on or clock.today()
     ids = [r.pk for r in registrations]
     plans = {p.registration_id: p for p in AssessmentPlan.objects.filter(registration_id__in=ids)}
+    evidenced = evidence.evidence_dates(ids)
     by_registration: dict[int, list[Booking]] = {pk: [] for pk in ids}
     for booking in (
         Booking.objects.filter(registration_id__in=ids, status=Booking.Status.BOOKED)
@@ -321,7 +326,9 @@ def rows(registrations: Sequence[Registration], on: date | None = None) -> list[
     found = []
     for registration in registrations:
         bookings = by_registration[registration.pk]
-        plan = plan_for(registration, plans.get(registration.pk), bookings)
+        plan = plan_for(
+            registration, plans.get(registration.pk), bookings, evidenced=evidenced[registration.pk]
+        )
         spec, _ = specs.rules_of(registration)
         found.append(_row(registration, spec, plan, bookings, on))
     return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import User
 from openepa.kernel.roles import role_required
-from openepa.planning import services
+from openepa.planning import eligibility, services
 from openepa.planning.forms import (
     AllocationForm,
     ProfileForm,
@@ -73,7 +74,7 @@ def assessors(request: HttpRequest) -> HttpResponse:
             ),
             allocated=Count(
                 "assessed_registrations",
-                filter=Q(assessed_registrations__status__in=services.IN_PROGRESS),
+                filter=Q(assessed_registrations__status__in=eligibility.IN_PROGRESS),
             ),
         )
         .order_by("role", "full_name", "pk")
@@ -272,13 +273,21 @@ def allocations(request: HttpRequest) -> HttpResponse:
     return render(request, "planning/allocations.html", {"page_obj": page, "show": show})
 
 
+def _weeks_words(registration: Registration) -> str:
+    """The weeks an assessor's capacity counts, in words, for the page's hints."""
+    if registration.epa_window_end is not None:
+        return "in the weeks of the window"
+    weeks = settings.CAPACITY_WEEKS_WITHOUT_WINDOW
+    return f"in the next {weeks} week{'s' if weeks != 1 else ''}"
+
+
 @role_required(ADMIN)
 def allocate(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """The EPAO admin allocates an assessor and an IQA to an apprentice past the gateway."""
     registration = get_registration(_user(request), registration_pk)
     ready = registration.status == Registration.Status.GATEWAY_ACCEPTED
-    assessor_verdicts = services.candidates_for(registration, Role.ASSESSOR) if ready else []
-    iqa_verdicts = services.candidates_for(registration, Role.IQA) if ready else []
+    assessor_verdicts = eligibility.candidates_for(registration, Role.ASSESSOR) if ready else []
+    iqa_verdicts = eligibility.candidates_for(registration, Role.IQA) if ready else []
     every_assessor = [(v.candidate.person, v.candidate.name) for v in assessor_verdicts]
     every_iqa = [(v.candidate.person, v.candidate.name) for v in iqa_verdicts]
     form = AllocationForm(
@@ -301,6 +310,7 @@ def allocate(request: HttpRequest, registration_pk: int) -> HttpResponse:
                 iqa_pk=data["iqa"],
                 reason=data["reason"],
                 revision=data["revision"],
+                override_capacity=data["override_capacity"],
             )
         except PlanningRefused as refusal:
             _refuse(form, refusal)
@@ -325,7 +335,9 @@ def allocate(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "ready": ready,
             "form": form,
             "eligible": [v for v in assessor_verdicts if v.eligible],
-            "not_offered": [v for v in assessor_verdicts if not v.eligible],
+            "over_capacity": [v for v in assessor_verdicts if v.overridable],
+            "not_offered": [v for v in assessor_verdicts if not v.eligible and not v.overridable],
+            "weeks": _weeks_words(registration),
             "eligible_iqas": [v for v in iqa_verdicts if v.eligible],
             "not_offered_iqas": [v for v in iqa_verdicts if not v.eligible],
             "history": services.history(registration),

@@ -26,7 +26,7 @@ from openepa.assessment.refusals import RecordRefused
 from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
 from openepa.kernel import clock, events
-from openepa.planning.services import candidates_for
+from openepa.planning.eligibility import candidates_for
 from openepa.registration.access import party_of, registrations_for
 from openepa.registration.models import Registration
 from openepa.results.events import AppealAssigned, AppealDecided, AppealLodged

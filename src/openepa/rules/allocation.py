@@ -8,10 +8,12 @@ An assessor is eligible for an apprentice when they are:
   apprentice before");
 - available: at least one of their working days inside the EPA window (gateway date to the
   window's end) is not a weekend, a bank holiday in England or one of their unavailable dates;
-- not at capacity: their current workload (apprentices allocated to them and not yet
-  finished) is below their weekly capacity times the weeks they can work inside the window
-  (their available days divided by the days they work a week). Where the specification sets
-  no window, the weekly capacity itself is the limit.
+- not at capacity: the assessments they have booked or planned in the weeks concerned (the
+  weeks of the EPA window, or the next few weeks where the specification sets no window, as
+  Active IQ's) are fewer than their weekly capacity times the weeks they can work in those
+  weeks (their available days divided by the days they work a week). Only the assessments
+  in those weeks count, not every apprentice ever allocated to them. An EPAO admin may
+  allocate above capacity with a reason (:attr:`Verdict.overridable`).
 
 Eligible assessors are ranked by approval, independence (fewer apprentices already assessed
 at the same employer or provider first), availability inside the window (more available days
@@ -52,7 +54,8 @@ class Apprenticeship:
     """The facts about one apprentice that decide who may assess them.
 
     ``employer`` and ``provider`` identify organisations; ``apprentice`` identifies the
-    apprentice (their ULN); ``window_end`` is None where the specification sets no window.
+    apprentice (their ULN); ``window_end`` is None where the specification sets no window,
+    and capacity then counts the ``weeks_ahead`` weeks from ``window_start``.
     """
 
     spec_id: str
@@ -61,6 +64,7 @@ class Apprenticeship:
     apprentice: str
     window_start: date
     window_end: date | None
+    weeks_ahead: int = 12
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,11 @@ class Declared:
 
 @dataclass(frozen=True)
 class Candidate:
-    """One assessor's profile facts and current workload."""
+    """One assessor's profile facts and workload.
+
+    ``workload`` is the assessments booked or planned for them in the weeks concerned
+    (:func:`weeks_concerned`).
+    """
 
     person: int
     name: str
@@ -96,11 +104,17 @@ class Verdict:
     available_days: int | None
     capacity: int
     rank: tuple[int, int, int, float, str] = field(compare=False)
+    capacity_reason: str | None = None
 
     @property
     def eligible(self) -> bool:
         """No reason against."""
         return not self.reasons
+
+    @property
+    def overridable(self) -> bool:
+        """Capacity is the only reason against: an EPAO admin may allocate with a reason."""
+        return self.capacity_reason is not None and self.reasons == (self.capacity_reason,)
 
 
 def available_days(
@@ -144,6 +158,61 @@ def independence_problems(
     return problems
 
 
+def weeks_concerned(apprenticeship: Apprenticeship) -> tuple[date, date]:
+    """The weeks whose assessments count against capacity, Monday to Sunday.
+
+    The weeks of the EPA window; without a window end, ``weeks_ahead`` weeks from the week of
+    ``window_start``.
+    """
+    first = apprenticeship.window_start - timedelta(days=apprenticeship.window_start.weekday())
+    if apprenticeship.window_end is None:
+        return first, first + timedelta(weeks=apprenticeship.weeks_ahead, days=-1)
+    end = apprenticeship.window_end
+    return first, end + timedelta(days=6 - end.weekday())
+
+
+def capacity_in(weeks: tuple[date, date], candidate: Candidate) -> int:
+    """The assessments the candidate can take in ``weeks``: weekly capacity per week worked.
+
+    Their available days in those weeks divided by the days they work a week, rounded up.
+    """
+    days = available_days(*weeks, candidate.working_days, candidate.unavailable)
+    per_week = max(1, len(candidate.working_days))
+    return -(-candidate.weekly_capacity * days // per_week)
+
+
+def unavailability(apprenticeship: Apprenticeship, candidate: Candidate) -> tuple[int | None, str]:
+    """The candidate's available days in the window (None without one), and the reason if none.
+
+    Without a window end, unavailable throughout the weeks ahead is the reason.
+    """
+    start, end = apprenticeship.window_start, apprenticeship.window_end
+    if end is not None:
+        days = available_days(start, end, candidate.working_days, candidate.unavailable)
+        where = f"the EPA window ({_day(start)} to {_day(end)})"
+        return days, f"Unavailable throughout {where}" if days == 0 else ""
+    first, last = weeks_concerned(apprenticeship)
+    if available_days(first, last, candidate.working_days, candidate.unavailable):
+        return None, ""
+    weeks = apprenticeship.weeks_ahead
+    return None, (
+        f"Unavailable throughout the next {weeks} week{'s' if weeks != 1 else ''} "
+        f"({_day(first)} to {_day(last)})"
+    )
+
+
+def at_capacity(apprenticeship: Apprenticeship, candidate: Candidate, capacity: int) -> str | None:
+    """Why the candidate is at capacity in the weeks concerned, with the numbers, or None."""
+    if candidate.workload < capacity:
+        return None
+    first, last = weeks_concerned(apprenticeship)
+    count = candidate.workload
+    return (
+        f"At capacity: {count} assessment{'s' if count != 1 else ''} booked or planned from "
+        f"{_day(first)} to {_day(last)}, capacity {capacity} ({candidate.weekly_capacity} a week)"
+    )
+
+
 def assess(apprenticeship: Apprenticeship, candidate: Candidate) -> Verdict:
     """Whether ``candidate`` is eligible to assess the apprentice, and every reason if not."""
     reasons: list[str] = []
@@ -152,28 +221,13 @@ def assess(apprenticeship: Apprenticeship, candidate: Candidate) -> Verdict:
         reasons.append(f"Not approved for the specification {apprenticeship.spec_id}")
     independence = independence_problems(apprenticeship, candidate.relationships)
     reasons.extend(independence)
-    days: int | None = None
-    if apprenticeship.window_end is not None:
-        days = available_days(
-            apprenticeship.window_start,
-            apprenticeship.window_end,
-            candidate.working_days,
-            candidate.unavailable,
-        )
-        if days == 0:
-            reasons.append(
-                "Unavailable throughout the EPA window "
-                f"({_day(apprenticeship.window_start)} to {_day(apprenticeship.window_end)})"
-            )
-        per_week = max(1, len(candidate.working_days))
-        capacity = -(-candidate.weekly_capacity * days // per_week)  # rounded up
-    else:
-        capacity = candidate.weekly_capacity
-    if candidate.workload >= capacity and (days is None or days > 0):
-        reasons.append(
-            f"At capacity: {candidate.workload} apprentices allocated, "
-            f"capacity {capacity} {'in the window' if days is not None else 'a week'}"
-        )
+    days, unavailable = unavailability(apprenticeship, candidate)
+    if unavailable:
+        reasons.append(unavailable)
+    capacity = capacity_in(weeks_concerned(apprenticeship), candidate)
+    full = None if unavailable else at_capacity(apprenticeship, candidate, capacity)
+    if full:
+        reasons.append(full)
     share = candidate.workload / capacity if capacity else float("inf")
     rank = (
         0 if approved else 1,
@@ -188,6 +242,7 @@ def assess(apprenticeship: Apprenticeship, candidate: Candidate) -> Verdict:
         available_days=days,
         capacity=capacity,
         rank=rank,
+        capacity_reason=full,
     )
 
 

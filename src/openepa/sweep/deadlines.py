@@ -6,7 +6,8 @@ primary key, with a fixed number of queries a batch (:func:`load_batch` and
 from the code that shows them on its pages:
 
 * submissions due and the EPA window's end from the timeline
-  (:func:`openepa.planning.timeline.plan_for` and the booking rules'
+  (:func:`openepa.planning.timeline.plan_for`, with the dates the evidence gives,
+  :func:`openepa.planning.evidence.evidence_dates`, and the booking rules'
   :func:`openepa.rules.booking.deadlines.deadlines`), while the gateway is accepted and no
   result has been released;
 * the resit or retake deadline after a released fail (the specification's time limit, as
@@ -22,7 +23,7 @@ resumes, :mod:`openepa.registration.lifecycle`), nor has one withdrawn.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from openepa.assessment.grading import last_assessment_on
 from openepa.assessment.models import AssessmentRecord, Sitting
 from openepa.kernel import specs
-from openepa.planning import timeline
+from openepa.planning import evidence, timeline
 from openepa.planning.models import Booking
 from openepa.registration.models import Registration
 from openepa.results import release
@@ -140,7 +141,10 @@ def _source_words(spec: Specification, source: Source | None) -> str:
 
 
 def _timeline_deadlines(
-    registration: Registration, spec: Specification, bookings: list[Booking]
+    registration: Registration,
+    spec: Specification,
+    bookings: list[Booking],
+    evidenced: Mapping[str, evidence.Evidenced],
 ) -> list[DeadlineItem]:
     """Submissions due and the window's end, from the timeline's plan and the booking rules.
 
@@ -148,7 +152,7 @@ def _timeline_deadlines(
     recorded, or every method booked within the window, needs no reminder.
     """
     plan_record = getattr(registration, "plan", None)
-    plan = timeline.plan_for(registration, plan_record, bookings)
+    plan = timeline.plan_for(registration, plan_record, bookings, evidenced=evidenced)
     if plan is None:
         return []
     booked = {b.method_id for b in bookings}
@@ -279,12 +283,16 @@ def _results_deadlines(
 def collect_deadlines(registrations: Sequence[Registration]) -> list[DeadlineItem]:
     """Every deadline of these registrations the sweep reminds people of.
 
-    Reads what it needs for the whole batch at once (nothing more when the batch came from
-    :func:`load_batch`), so the number of queries does not grow with the batch.
+    Reads what it needs for the whole batch at once (with a batch from :func:`load_batch`,
+    only the evidence's dates: two queries), so the number of queries does not grow with the
+    batch.
     """
     registrations = list(registrations)
     prefetch_related_objects(
         registrations, "apprentice", "specification", "assessor", *_prefetches()
+    )
+    evidenced = evidence.evidence_dates(
+        r.pk for r in registrations if r.status == Registration.Status.GATEWAY_ACCEPTED
     )
     found: list[DeadlineItem] = []
     for registration in registrations:
@@ -296,7 +304,9 @@ def collect_deadlines(registrations: Sequence[Registration]) -> list[DeadlineIte
         results = {r.sitting_id: r for r in result_rows}
         if not result_rows:
             bookings: list[Booking] = registration.sweep_bookings  # type: ignore[attr-defined]
-            found.extend(_timeline_deadlines(registration, spec, bookings))
+            found.extend(
+                _timeline_deadlines(registration, spec, bookings, evidenced[registration.pk])
+            )
         found.extend(_resit_deadlines(registration, spec, sittings, results))
         found.extend(_results_deadlines(registration, spec, sittings, results))
     return found

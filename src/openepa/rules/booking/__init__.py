@@ -10,7 +10,8 @@ imports Django and nothing reads the clock: the day a check is made is always pa
 - :mod:`~openepa.rules.booking.time_checks`: the time rules, one function each;
 - :mod:`~openepa.rules.booking.method_checks`: the order, length and mode of the methods;
 - :mod:`~openepa.rules.booking.checks`: :func:`check_booking` and :func:`check_plan`;
-- :mod:`~openepa.rules.booking.deadlines`: the dates the rules produce, for the timeline.
+- :mod:`~openepa.rules.booking.deadlines`: the dates the rules produce, for the timeline;
+- :mod:`~openepa.rules.booking.clashes`: two assessments of one person overlapping.
 
 Import each name from the module that owns it: this package re-exports nothing.
 """
