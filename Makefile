@@ -33,7 +33,7 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CSS): $(NODE) src/openepa/web/assets/openepa.scss
+$(CSS): $(NODE) $(wildcard src/openepa/web/assets/*.scss)
 	npm run --silent build
 
 $(JS): $(NODE)
