@@ -6,12 +6,21 @@ SQLite by default so a fresh clone runs; PostgreSQL through ``DATABASE_URL``. Wi
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from openepa.conf import ConfigurationError, env_bool, env_int, env_list, env_path, env_str
+from openepa.conf import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    env_url,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -22,13 +31,16 @@ DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "development-only-key-not-for-production")
 else:
-    SECRET_KEY = env_str("SECRET_KEY", "")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     if len(SECRET_KEY) < 32:
-        raise ConfigurationError("SECRET_KEY must be at least 32 characters when DEBUG is false")
+        raise ConfigurationError(
+            "SECRET_KEY must be at least 32 characters when DEBUG is false: set SECRET_KEY to a "
+            "long random string in production, or DEBUG=true for development"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
