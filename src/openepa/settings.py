@@ -129,11 +129,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling: after 5 failures for one email address from one address, 15 minutes.
+# Sign-in throttling: after 5 failures for one email address from one client address, 15
+# minutes; other addresses may still sign in to the account, so no stranger can lock anyone
+# out. Behind a reverse proxy, TRUSTED_PROXY_COUNT (the number of proxies in front of
+# OpenEPA) makes the client's address the one the first proxy appended to X-Forwarded-For.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "openepa.people.services.sign_in_username"
+AXES_USERNAME_CALLABLE = "openepa.people.throttling.sign_in_username"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "openepa.people.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
