@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, new_context
 from tests.conftest import PASSWORD
 
 #: A work-based project proposal of 250 words, as an apprentice would write it.
@@ -103,7 +103,7 @@ class Journey:
 
     def new_page(self) -> Any:
         """A page in a fresh browser context (no cookies, nobody signed in)."""
-        context = self.browser.new_context(locale="en-GB")
+        context = new_context(self.browser)
         self._contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
