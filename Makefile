@@ -11,8 +11,12 @@ CSS := $(STATIC)/openepa.css
 JS := $(STATIC)/govuk-frontend.min.js
 NODE := node_modules/.installed
 DEMO_APPRENTICES ?= 300
+# `make run PORT=8001` serves on another port; links in emails follow it unless SITE_URL is set.
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
 # The development server and tools run with DEBUG on; production sets its own environment.
 DEV_ENV := DEBUG=true
+RUN_ENV = $(DEV_ENV) SITE_URL=$(SITE_URL)
 
 .PHONY: setup setup-dev assets run serve test lint check-specs check-migrations format clean
 
@@ -33,7 +37,7 @@ $(NODE): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CSS): $(NODE) src/openepa/web/assets/openepa.scss
+$(CSS): $(NODE) $(wildcard src/openepa/web/assets/*.scss)
 	npm run --silent build
 
 $(JS): $(NODE)
@@ -46,18 +50,18 @@ setup-dev: $(DEV) assets
 ## assets: GOV.UK Frontend compiled with OpenEPA's settings
 assets: $(CSS) $(JS)
 
-## run: migrate, load the specifications, create demo data, print the logins and serve, with a
-## background worker (emails, PDF batches) and an hourly `sweep --enqueue` (the daily sweep runs
-## once a day); Ctrl-C stops all three
+## run: migrate, load the specifications, create demo data, print the logins and serve on
+## http://127.0.0.1:$(PORT) (8000), with a background worker (emails, PDF batches) and an hourly
+## `sweep --enqueue` (the daily sweep runs once a day); Ctrl-C stops all three
 run: setup
-	$(DEV_ENV) $(BIN)/openepa manage migrate --noinput
-	$(DEV_ENV) $(BIN)/openepa manage load_specs
-	$(DEV_ENV) $(BIN)/openepa demo --apprentices $(DEMO_APPRENTICES)
-	@echo "Serving http://127.0.0.1:8000 with a background worker; Ctrl-C stops both."
+	$(RUN_ENV) $(BIN)/openepa manage migrate --noinput
+	$(RUN_ENV) $(BIN)/openepa manage load_specs
+	$(RUN_ENV) $(BIN)/openepa demo --apprentices $(DEMO_APPRENTICES)
+	@echo "Serving http://127.0.0.1:$(PORT) with a background worker; Ctrl-C stops both."
 	trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \
-	$(DEV_ENV) $(BIN)/openepa manage db_worker --queue-name default,documents & \
-	while true; do $(DEV_ENV) $(BIN)/openepa manage sweep --enqueue; sleep 3600; done & \
-	$(DEV_ENV) $(BIN)/openepa manage runserver 127.0.0.1:8000 & \
+	$(RUN_ENV) $(BIN)/openepa manage db_worker --queue-name default,documents & \
+	while true; do $(RUN_ENV) $(BIN)/openepa manage sweep --enqueue; sleep 3600; done & \
+	$(RUN_ENV) $(BIN)/openepa manage runserver 127.0.0.1:$(PORT) & \
 	wait
 
 ## lint: ruff, mypy and import-linter (the layers, no import cycle, no private name imported;

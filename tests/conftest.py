@@ -3,7 +3,7 @@
 Alice is the EPAO admin; Anna the assessor; Ivy the IQA; Bob works at Acme Training (a
 provider); Erin at Bright Retail (an employer); Pat is an apprentice. Charlie and Eve work at
 another provider and another employer and must never see Pat's records. Mallory is an admin of
-another EPAO.
+another EPAO. Sam is a superuser of the first EPAO, who may use Django's admin site.
 """
 
 from __future__ import annotations
@@ -134,6 +134,14 @@ def mallory(other_epao: Organisation) -> User:
     """An admin of another EPAO."""
     return _user(
         "mallory@other-epao.example", "Mallory", User.Role.EPAO_ADMIN, other_epao, other_epao
+    )
+
+
+@pytest.fixture
+def sam(epao: Organisation) -> User:
+    """Sam, a superuser of the Demo EPAO, who may use Django's admin site."""
+    return User.objects.create_superuser(
+        "sam@epao.example", PASSWORD, full_name="Sam Super", epao=epao, organisation=epao
     )
 
 

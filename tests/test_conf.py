@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from openepa.conf import ConfigurationError, env_bool, env_int, env_list, env_str
+from openepa.conf import ConfigurationError, env_bool, env_int, env_list, env_str, env_url
 
 
 def test_env_bool_accepts_the_usual_words(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -99,3 +99,21 @@ def test_workers_settings_come_from_the_environment_and_connections_are_checked(
     )
     assert result.returncode != 0
     assert "EMAIL_TIMEOUT=0: must be at least 1" in result.stderr
+
+
+def test_env_url_keeps_an_address_without_its_trailing_slash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SITE_URL_X", "https://epa.example.org:8443/")
+    assert env_url("SITE_URL_X", "http://127.0.0.1:8000") == "https://epa.example.org:8443"
+    monkeypatch.delenv("SITE_URL_X")
+    assert env_url("SITE_URL_X", "http://127.0.0.1:8000") == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize("value", ["epa.example.org", "ftp://epa.example.org", "https://", "x"])
+def test_env_url_refuses_an_address_without_scheme_or_host(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SITE_URL_X", value)
+    with pytest.raises(ConfigurationError, match=r"SITE_URL_X=.*: must start with http:// or"):
+        env_url("SITE_URL_X", "http://127.0.0.1:8000")

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from openepa.conf import ConfigurationError
 from openepa.rules.errors import GradingInputError, ReassessmentRefused, SpecError
 from openepa.rules.grading import GradeResult, describe_distinction_rule, grade
 from openepa.rules.loader import Catalogue, load_catalogue
@@ -268,14 +269,22 @@ def print_result(result: GradeResult) -> None:
 
 
 def run_django(arguments: list[str]) -> int:
-    """``openepa manage ARGS`` runs a Django management command; ``openepa demo`` the demo data."""
+    """``openepa manage ARGS`` runs a Django management command; ``openepa demo`` the demo data.
+
+    A setting missing or refused (``DEBUG``, ``SECRET_KEY``, …) is one line saying what to set,
+    with exit status 2, not a traceback.
+    """
     import os
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "openepa.settings")
     from django.core.management import execute_from_command_line
 
     command = arguments[1:] if arguments[0] == "manage" else arguments
-    execute_from_command_line(["openepa manage", *command])
+    try:
+        execute_from_command_line(["openepa manage", *command])
+    except ConfigurationError as error:
+        print(f"openepa: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

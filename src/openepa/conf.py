@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ConfigurationError(Exception):
@@ -61,3 +62,15 @@ def env_path(name: str, default: Path) -> Path:
     """A folder setting, made absolute."""
     raw = os.environ.get(name)
     return Path(raw).resolve() if raw else default
+
+
+def env_url(name: str, default: str) -> str:
+    """A web address (``https://host[:port]``), without its trailing slash."""
+    raw = os.environ.get(name) or default
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(
+            f"{name}={raw!r}: must start with http:// or https:// and name the host, "
+            "e.g. https://epa.example.org"
+        )
+    return raw.rstrip("/")

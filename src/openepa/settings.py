@@ -6,12 +6,21 @@ SQLite by default so a fresh clone runs; PostgreSQL through ``DATABASE_URL``. Wi
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 
-from openepa.conf import ConfigurationError, env_bool, env_int, env_list, env_path, env_str
+from openepa.conf import (
+    ConfigurationError,
+    env_bool,
+    env_int,
+    env_list,
+    env_path,
+    env_str,
+    env_url,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent.parent
@@ -22,13 +31,16 @@ DEBUG = env_bool("DEBUG", False)
 if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "development-only-key-not-for-production")
 else:
-    SECRET_KEY = env_str("SECRET_KEY", "")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     if len(SECRET_KEY) < 32:
-        raise ConfigurationError("SECRET_KEY must be at least 32 characters when DEBUG is false")
+        raise ConfigurationError(
+            "SECRET_KEY must be at least 32 characters when DEBUG is false: set SECRET_KEY to a "
+            "long random string in production, or DEBUG=true for development"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -60,6 +72,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "openepa.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,13 +133,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling: after 5 failures for one email address from one address, 15 minutes.
+# Sign-in throttling: after 5 failures for one email address from one client address, 15
+# minutes; other addresses may still sign in to the account, so no stranger can lock anyone
+# out. Behind a reverse proxy, TRUSTED_PROXY_COUNT (the number of proxies in front of
+# OpenEPA) makes the client's address the one the first proxy appended to X-Forwarded-For.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "openepa.people.services.sign_in_username"
+AXES_USERNAME_CALLABLE = "openepa.people.throttling.sign_in_username"
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "openepa.people.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# django-axes' admin lists every EPAO's sign-ins; openepa/people/admin.py lists the EPAO's own.
+AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en-gb"
@@ -203,6 +223,40 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Sent on every response by openepa.web.security.SecurityHeadersMiddleware: scripts, styles,
+# images and fonts come from OpenEPA's own address only, never inline; no page may be framed;
+# and no page may use the camera, microphone, location, payment or other powerful features.
+CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

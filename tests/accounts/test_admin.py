@@ -8,16 +8,8 @@ import pytest
 from django.test import Client
 
 from openepa.accounts.models import Organisation, User
+from openepa.audit.models import AuditEvent
 from openepa.registration.models import Registration
-from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def sam(epao: Organisation) -> User:
-    """Sam, a superuser of the Demo EPAO."""
-    return User.objects.create_superuser(
-        "sam@epao.example", PASSWORD, full_name="Sam Super", epao=epao, organisation=epao
-    )
 
 
 def test_sam_the_superuser_uses_the_admin(login: Callable[[User], Client], sam: User) -> None:
@@ -80,3 +72,109 @@ def test_records_owned_by_other_pages_are_read_only(
     assert client.get("/django-admin/registration/registration/add/").status_code == 403
     delete = client.get(f"/django-admin/registration/registration/{registration.pk}/delete/")
     assert delete.status_code == 403
+
+
+def test_every_model_in_the_admin_is_limited_to_the_superusers_epao() -> None:
+    from django.contrib import admin
+
+    from openepa.kernel.admin import TenantAdmin
+
+    unscoped = [
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not isinstance(model_admin, TenantAdmin)
+    ]
+    assert unscoped == []
+
+
+def test_shared_tables_are_not_in_the_admin() -> None:
+    from django.contrib import admin
+    from django.contrib.auth.models import Group
+    from django_tasks_db.models import DBTaskResult
+
+    assert not admin.site.is_registered(Group)
+    assert not admin.site.is_registered(DBTaskResult)
+
+
+def test_a_change_to_an_organisation_in_the_admin_is_audited(
+    login: Callable[[User], Client], sam: User, provider: Organisation
+) -> None:
+    response = login(sam).post(
+        f"/django-admin/accounts/organisation/{provider.pk}/change/",
+        {"name": "Acme Training Ltd", "ukprn": provider.ukprn},
+    )
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert provider.name == "Acme Training Ltd"
+    event = AuditEvent.objects.get(action="organisation.changed_in_admin")
+    assert event.actor == sam
+    assert event.epao_id == sam.epao_id
+    assert event.object_id == str(provider.pk)
+    assert event.changes == {"name": {"old": "Acme Training", "new": "Acme Training Ltd"}}
+
+
+def test_saving_an_organisation_unchanged_in_the_admin_records_nothing(
+    login: Callable[[User], Client], sam: User, provider: Organisation
+) -> None:
+    login(sam).post(
+        f"/django-admin/accounts/organisation/{provider.pk}/change/",
+        {"name": provider.name, "ukprn": provider.ukprn},
+    )
+    assert not AuditEvent.objects.filter(action="organisation.changed_in_admin").exists()
+
+
+def test_a_change_to_a_person_in_the_admin_is_audited(
+    login: Callable[[User], Client], sam: User, bob: User, provider: Organisation
+) -> None:
+    response = login(sam).post(
+        f"/django-admin/accounts/user/{bob.pk}/change/",
+        {
+            "email": bob.email,
+            "full_name": "Robert Provider",
+            "role": bob.role,
+            "organisation": provider.pk,
+            "is_staff": "",
+            "is_superuser": "",
+        },
+    )
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert not bob.is_active
+    event = AuditEvent.objects.get(action="user.changed_in_admin")
+    assert event.actor == sam
+    assert event.epao_id == bob.epao_id
+    assert event.object_id == str(bob.pk)
+    assert event.changes == {
+        "full_name": {"old": "Bob Provider", "new": "Robert Provider"},
+        "is_active": {"old": True, "new": False},
+    }
+
+
+def test_a_password_set_in_the_admin_is_audited_without_the_password(
+    login: Callable[[User], Client], sam: User, bob: User
+) -> None:
+    new_password = "a brand new password 42"
+    response = login(sam).post(
+        f"/django-admin/accounts/user/{bob.pk}/password/",
+        {"password1": new_password, "password2": new_password, "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    bob.refresh_from_db()
+    assert bob.check_password(new_password)
+    event = AuditEvent.objects.get(action="user.password_set_in_admin")
+    assert event.actor == sam
+    assert event.object_id == str(bob.pk)
+    assert new_password not in str(event.changes) + event.summary
+
+
+def test_organisations_and_people_cannot_be_deleted_in_the_admin(
+    login: Callable[[User], Client], sam: User, bob: User, provider: Organisation
+) -> None:
+    client = login(sam)
+    for path in (
+        f"/django-admin/accounts/organisation/{provider.pk}/delete/",
+        f"/django-admin/accounts/user/{bob.pk}/delete/",
+    ):
+        assert client.post(path, {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=bob.pk).exists()
+    assert Organisation.objects.filter(pk=provider.pk).exists()

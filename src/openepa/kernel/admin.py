@@ -1,9 +1,14 @@
 """Django's admin site, for EPAO superusers only, limited to their own EPAO.
 
 Everyday work happens in OpenEPA's own pages, which audit every change. The admin is a tool
-for superusers: people and organisations can be corrected here; records that other pages
-own (apprentices, registrations, files, gateway work, the audit trail, specifications) are
-shown read-only, so nothing bypasses their rules and audit trail.
+for superusers: people and organisations can be corrected here (each change audited); records
+that other pages own (apprentices, registrations, files, gateway work, the audit trail,
+notifications, sign-in records, specifications) are shown read-only, so nothing bypasses their
+rules and audit trail, and no history is deleted.
+
+Every model in the admin is registered with a :class:`TenantAdmin`, which lists only the rows
+of the superuser's EPAO. Tables shared by every EPAO with no EPAO of their own (Django's
+groups, background task results) are withdrawn from the site.
 
 This module sets the site up and holds the base classes; each app registers its own models
 in its ``admin.py``.
@@ -14,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 
@@ -35,6 +40,12 @@ def epao_id_of(request: HttpRequest) -> int | None:
     return getattr(request.user, "epao_id", None)
 
 
+def withdraw(model: type[Model]) -> None:
+    """Take ``model`` off the admin site, where a third-party app registered it."""
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
 class TenantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Shows only the rows of the superuser's own EPAO."""
 
@@ -42,7 +53,11 @@ class TenantAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         """Rows of the signed-in superuser's EPAO."""
-        return super().get_queryset(request).filter(**{self.tenant_lookup: epao_id_of(request)})
+        return super().get_queryset(request).filter(self.tenant_filter(request))
+
+    def tenant_filter(self, request: HttpRequest) -> Q:
+        """Which rows belong to the superuser's EPAO: ``tenant_lookup`` is its id."""
+        return Q(**{self.tenant_lookup: epao_id_of(request)})
 
 
 class ReadOnlyAdmin(TenantAdmin):

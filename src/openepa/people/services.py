@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -43,21 +42,6 @@ class InvitationProblem(ValueError):  # noqa: N818 (a refusal with a message for
 def normalise_email(email: str) -> str:
     """Email addresses are compared and stored in lower case, without spaces around."""
     return email.strip().lower()
-
-
-def sign_in_username(request: Any, credentials: dict[str, Any] | None = None) -> str | None:
-    """The email address a sign-in attempt is for, in lower case: django-axes counts by it.
-
-    Set as ``AXES_USERNAME_CALLABLE``. Django reports a failed sign-in with a ``username``
-    credential while django-axes looks up the user model's ``email`` field, so both are read,
-    and an address typed in capitals counts against the same account.
-    """
-    value = None
-    if credentials:
-        value = credentials.get("username") or credentials.get("email")
-    if value is None and request is not None and hasattr(request, "POST"):
-        value = request.POST.get("username")
-    return normalise_email(value) if isinstance(value, str) and value.strip() else None
 
 
 def has_account(email: str) -> bool:
