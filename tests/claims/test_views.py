@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -316,3 +317,26 @@ def test_the_navigation_links_the_admin_to_claims(
 ) -> None:
     assert 'href="/claims/"' in login(alice).get(reverse("home")).content.decode()
     assert 'href="/claims/"' not in login(anna).get(reverse("home")).content.decode()
+
+
+def test_a_ready_claim_changed_warns_outside_the_green_banner(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User
+) -> None:
+    CertificateClaim.objects.filter(pk=claim.pk).update(status=CertificateClaim.Status.READY)
+    claim.refresh_from_db()
+    client = login(alice)
+    response = client.post(
+        reverse("claims:edit", args=[claim.pk]), _form(claim, postcode="ls1 4ap"), follow=True
+    )
+    banners = re.findall(
+        r'<div class="govuk-notification-banner( govuk-notification-banner--success)?".*?'
+        r'<p class="govuk-notification-banner__heading">(.*?)</p>',
+        response.content.decode(),
+        re.DOTALL,
+    )
+    success = [text for green, text in banners if green]
+    others = [text for green, text in banners if not green]
+    assert len(success) == 1
+    assert "was saved" in success[0]
+    assert "back in draft" not in success[0]
+    assert any("back in draft" in banner for banner in others)

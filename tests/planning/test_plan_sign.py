@@ -87,17 +87,24 @@ def test_signing_needs_the_box_ticked(
     planned: Registration, pat: User, login: Callable[[User], Client]
 ) -> None:
     client = login(pat)
-    response = client.post(
-        reverse("planning:plan_sign", args=[planned.pk]), {"revision": 2}, follow=True
-    )
-    assert "Tick the box to confirm you agree" in response.content.decode()
+    response = client.post(reverse("planning:plan_sign", args=[planned.pk]), {"revision": 2})
+    assert response.status_code == 400
+    summary = response.content.decode().split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "Tick the box to confirm you agree" in summary
+    assert 'href="#id_agree"' in summary
     assert AssessmentPlan.objects.get().apprentice_signed_at is None
 
 
 def test_signing_a_plan_changed_since_it_was_read_is_refused(
     planned: Registration, pat: User, login: Callable[[User], Client]
 ) -> None:
-    assert sign(login(pat), planned, 1) == 302
+    client = login(pat)
+    response = client.post(
+        reverse("planning:plan_sign", args=[planned.pk]), {"revision": 1, "agree": "on"}
+    )
+    assert response.status_code == 400
+    summary = response.content.decode().split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "changed" in summary
     assert AssessmentPlan.objects.get().apprentice_signed_at is None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from openepa.rules import labels
 from openepa.rules.loader import load_catalogue
 
@@ -138,3 +140,10 @@ def test_ksb_refs() -> None:
         "Understanding the organisation, Meeting regulations and legislation"
     )
     assert labels.ksb_refs(ST0072, []) == ""
+
+
+def test_date_words() -> None:
+    assert labels.date_words(date(2026, 9, 15)) == "15 September 2026"
+    assert labels.date_words("2026-09-05") == "5 September 2026"
+    assert labels.date_words(datetime(2026, 9, 5, 10, 30)) == "5 September 2026"
+    assert labels.date_words("not a date") == "not a date"

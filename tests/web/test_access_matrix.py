@@ -158,6 +158,7 @@ NOT_IN_MATRIX = {
     ),
     "results:iqa_review": "needs a record: every person tested in tests/results/test_iqa_views.py",
     "login": "public: the sign-in page",
+    "favicon": "public: a redirect to the icon, tested in tests/web/test_favicon.py",
     "logout": "POST only: signing out",
     "people:accept_invitation": "public: reached with a secret token, tested in tests/accounts",
     "people:password_reset": "public",

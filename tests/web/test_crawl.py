@@ -1,9 +1,10 @@
-"""A crawler signs in as each demo role, follows every link and every filter, and finds no 500.
+"""A crawler signs in as each demo role, follows every link and filter: no 500, no bad words.
 
 Each kind of page (its path with the numbers taken out) is visited at most twice, so every
 page the demo reaches is tried without visiting every apprentice. Each search or filter form
 (``method="get"``) is submitted with each of its choices and with awkward text: fullwidth
-digits, a huge number and a year out of range.
+digits, a huge number and a year out of range. Every page read must also write dates as
+GOV.UK does ("15 September 2026") and double no phrase ("Not sampled: not sampled").
 """
 
 from __future__ import annotations
@@ -25,19 +26,36 @@ MOST_PAGES = 1500
 #: What a person might type into a search box or a number field.
 AWKWARD = ("１２３", "²", "99999999999999999999", "-1", "'; drop table", "")
 SKIPPED = ("/sign-out/", "/django-admin/", "/static/")
+#: Words on a page that break GOV.UK's style: a date as 2026-09-15, 15 Sep 2026 or Sept. 15,
+#: 2026 (an example of a format to type, "like 2005-03-27", is allowed), or a phrase doubled.
+BAD_WORDS = re.compile(
+    r"(?<!like )\b\d{4}-\d{2}-\d{2}\b"
+    r"|\b\d{1,2} (?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.? \d{4}\b"
+    r"|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\. \d{1,2}, \d{4}",
+)
+#: A phrase said twice in a row within one piece of text ("Not sampled: not sampled").
+DOUBLED = re.compile(r"\b([^\W\d_]+(?: [^\W\d_]+)?)[:,]? \1\b", re.IGNORECASE)
 
 
 class PageLinks(HTMLParser):
-    """The links of a page, and its GET forms with their fields and choices."""
+    """The links of a page, its GET forms with their fields and choices, and its words."""
 
     def __init__(self) -> None:
         super().__init__()
         self.links: list[str] = []
         self.forms: list[dict[str, Any]] = []
+        self.words: list[str] = []
         self._select: str | None = None
+        self._hidden = 0
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.words.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {name: value or "" for name, value in attrs}
+        if tag in ("script", "style", "textarea"):
+            self._hidden += 1
         if tag == "a" and found.get("href"):
             self.links.append(found["href"])
         elif tag == "form" and found.get("method", "get").lower() == "get":
@@ -57,6 +75,12 @@ class PageLinks(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
             self._select = None
+        if tag in ("script", "style", "textarea"):
+            self._hidden -= 1
+
+    def text(self) -> str:
+        """The page's words as read, on one line."""
+        return " ".join(" ".join(self.words).split())
 
 
 def kind_of(url: str) -> str:
@@ -106,6 +130,16 @@ def crawl(client: Client) -> tuple[list[str], int]:
             continue
         parser = PageLinks()
         parser.feed(response.content.decode())
+        text = parser.text()
+        failures += [
+            f"{url} reads {text[max(0, m.start() - 40) : m.end() + 20]!r}"
+            for m in BAD_WORDS.finditer(text)
+        ]
+        failures += [
+            f"{url} doubles {m.group(0)!r} in {' '.join(words.split())!r}"
+            for words in parser.words
+            for m in DOUBLED.finditer(" ".join(words.split()))
+        ]
         for href in parser.links:
             target = urljoin(url, href).split("#")[0]
             parts = urlsplit(target)

@@ -36,7 +36,7 @@ from openepa.assessment.record_page import (
 from openepa.assessment.records import FIELD_LABELS, RECORD_FIELDS, Conflict, SaveOutcome
 from openepa.assessment.refusals import RecordRefused, method_of_or_refuse
 from openepa.planning.plans import mode_choices
-from openepa.rules.labels import mode_words
+from openepa.rules.labels import date_words, mode_words
 from openepa.rules.recording import KEY
 
 
@@ -57,11 +57,11 @@ def _display(name: str, value: Any) -> str:
     if isinstance(value, date):
         return f"{value:%-d %B %Y}"
     if name == "occasions":
-        return ", ".join(f"{o.get('on')} ({o.get('minutes')} minutes)" for o in value)
+        return ", ".join(f"{date_words(o.get('on'))} ({o.get('minutes')} minutes)" for o in value)
     if name == "mode":
         return mode_words(str(value))
     if name in ("assessed_on", "starts_at", "ends_at") and isinstance(value, str):
-        return value
+        return date_words(value)
     text = str(value)
     return f"“{text[:80]}{'…' if len(text) > 80 else ''}”"
 

@@ -99,11 +99,13 @@ def draft_missing(request: HttpRequest) -> HttpResponse:
     """Draft claims for achieved results that have none, one batch at a time."""
     drafted, left = services.draft_missing_claims(_user(request))
     if drafted:
-        message = f"{drafted} claim{'s' if drafted != 1 else ''} drafted"
-        if left:
-            message += f"; {left} result{'s' if left != 1 else ''} still without a claim"
-            message += ": draft the next batch"
-        messages.success(request, message)
+        messages.success(request, f"{drafted} claim{'s' if drafted != 1 else ''} drafted")
+        if left:  # still to do: an "Important" banner, never inside the green one
+            messages.warning(
+                request,
+                f"{left} result{'s' if left != 1 else ''} still without a claim: "
+                "draft the next batch",
+            )
     else:
         messages.info(request, "Every achieved result already has a claim")
     return redirect("claims:list")
@@ -211,10 +213,11 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     form.data = fresh
             else:
                 if changes:
-                    note = ""
-                    if "status" in changes:
-                        note = "; it is back in draft, so check it and mark it ready again"
-                    messages.success(request, f"The claim for {claim.full_name} was saved{note}")
+                    messages.success(request, f"The claim for {claim.full_name} was saved")
+                    if "status" in changes:  # a warning has its own banner, not the green one
+                        messages.warning(
+                            request, "It is back in draft: check it and mark it ready again"
+                        )
                 else:
                     messages.info(request, "Nothing was changed")
                 return redirect("claims:detail", pk=claim.pk)

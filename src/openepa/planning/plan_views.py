@@ -34,6 +34,7 @@ from openepa.planning.plan_forms import (
 )
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
+from openepa.registration.models import Registration
 
 Role = User.Role
 BOOKERS = (Role.EPAO_ADMIN, Role.ASSESSOR)
@@ -70,6 +71,17 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
     """The plan: the meeting, each method's plan, the signatures and the bookings."""
     user = _user(request)
     registration = get_registration(user, registration_pk)
+    return _plan_page(request, user, registration, sign_form=None)
+
+
+def _plan_page(
+    request: HttpRequest,
+    user: User,
+    registration: Registration,
+    *,
+    sign_form: SignForm | None,
+) -> HttpResponse:
+    """Render the plan page; a sign form that failed is shown with its error summary."""
     spec = specs.specification_of(registration)
     record = plans.plan_of(registration)
     planned = {m.method_id: m for m in record.methods.all()} if record else {}
@@ -89,6 +101,8 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
     elif user.role == Role.ASSESSOR and registration.assessor_id == user.pk:
         party = "assessor"
     signed = bool(record and party and getattr(record, f"{party}_signed_at"))
+    if sign_form is None:
+        sign_form = SignForm(initial={"revision": record.revision if record else 0})
     return render(
         request,
         "planning/plan_detail.html",
@@ -101,10 +115,11 @@ def plan(request: HttpRequest, registration_pk: int) -> HttpResponse:
             "submissions": plans.submission_rows(spec, record, evidence.dates_of(registration)),
             "party": party,
             "can_sign": bool(record and record.meeting_on and party and not signed),
-            "sign_form": SignForm(initial={"revision": record.revision if record else 0}),
+            "sign_form": sign_form,
             "can_record": user.role == Role.ASSESSOR and registration.assessor_id == user.pk,
             "can_book": bookings.may_book(user, registration),
         },
+        status=400 if sign_form.is_bound else 200,
     )
 
 
@@ -168,7 +183,11 @@ def plan_edit(request: HttpRequest, registration_pk: int) -> HttpResponse:
 @require_POST
 @role_required(Role.APPRENTICE, Role.ASSESSOR)
 def plan_sign(request: HttpRequest, registration_pk: int) -> HttpResponse:
-    """The apprentice or the allocated assessor signs their agreement to the plan."""
+    """The apprentice or the allocated assessor signs their agreement to the plan.
+
+    A refusal (the box not ticked, the plan changed since the page was shown) is shown on
+    the plan page in the error summary.
+    """
     user = _user(request)
     registration = get_registration(user, registration_pk)
     form = SignForm(request.POST)
@@ -176,15 +195,12 @@ def plan_sign(request: HttpRequest, registration_pk: int) -> HttpResponse:
         try:
             record = plans.sign_plan(registration, user, revision=form.cleaned_data["revision"])
         except PlanningRefused as refusal:
-            messages.error(request, refusal.message)
+            form.add_error(None, refusal.message)
         else:
             note = " Both of you have signed: the employer has been told." if record.agreed else ""
             messages.success(request, f"You signed the plan.{note}")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-    return redirect("planning:plan", registration_pk=registration.pk)
+            return redirect("planning:plan", registration_pk=registration.pk)
+    return _plan_page(request, user, registration, sign_form=form)
 
 
 @role_required(*BOOKERS)

@@ -25,7 +25,7 @@ from openepa.kernel.roles import role_required
 from openepa.registration.access import Role
 from openepa.results import iqa
 from openepa.results.forms_iqa import DecisionForm, PolicyForm
-from openepa.rules.labels import checklist_name, method_name, mode_words
+from openepa.rules.labels import checklist_name, date_words, method_name, mode_words
 from openepa.rules.model import Specification
 from openepa.rules.recording import method_of
 
@@ -195,7 +195,7 @@ def _shown(value: Any, field: str = "") -> str:
         if len(value) > 1 and value[1]:
             text += f" (“{value[1]}”)"
         return text
-    return str(labels.get(value, value)) if isinstance(value, str) else str(value)
+    return date_words(str(labels.get(value, value))) if isinstance(value, str) else str(value)
 
 
 def history_rows(record: AssessmentRecord) -> list[dict[str, Any]]:

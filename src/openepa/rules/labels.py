@@ -18,6 +18,7 @@ Pure Python: no Django.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from openepa.rules.model import Specification, Standard
 
@@ -199,3 +200,20 @@ def ksb_refs(standard: Standard | None, ids: Iterable[str]) -> str:
     """
     known = {ksb.id for ksb in standard.ksbs} if standard is not None else set()
     return ", ".join(item if item in known else area_name(standard, item) for item in ids)
+
+
+def date_words(value: object) -> str:
+    """A date as GOV.UK writes it ("15 September 2026"), from a date or an ISO date text.
+
+    Anything else is returned as it is written.
+    """
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)

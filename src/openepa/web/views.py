@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from openepa.accounts.models import User
 from openepa.gateway.review import awaiting_review
@@ -82,3 +83,8 @@ SETTINGS = [
 def settings_page(request: HttpRequest) -> HttpResponse:
     """The EPAO admin's settings: people, organisations, assessors and policies."""
     return render(request, "web/settings.html", {"settings": SETTINGS})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them OpenEPA's icon."""
+    return redirect(static("openepa/favicon.svg"), permanent=True)

@@ -11,7 +11,7 @@ from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord
 from openepa.kernel import specs
 from openepa.registration.models import Registration
-from openepa.rules.labels import checklist_name, mode_words
+from openepa.rules.labels import checklist_name, date_words, mode_words
 from openepa.rules.recording import KEY
 
 register = template.Library()
@@ -36,10 +36,17 @@ def change_value(value: Any, field: str = "") -> str:
         return words
     if isinstance(value, list):
         return ", ".join(
-            f"{o.get('on')} ({o.get('minutes')} minutes)" if isinstance(o, dict) else str(o)
+            f"{date_words(o.get('on'))} ({o.get('minutes')} minutes)"
+            if isinstance(o, dict)
+            else str(o)
             for o in value
         )
-    return str(value)
+    return date_words(value)
+
+
+def occasion_words(occasion: dict[str, Any]) -> str:
+    """One occasion of an observation in words: "15 September 2026 (60 minutes)"."""
+    return f"{date_words(occasion.get('on'))} ({occasion.get('minutes')} minutes)"
 
 
 @register.filter
