@@ -209,7 +209,7 @@ def date_words(value: object) -> str:
     """
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value)
+            return date_words(date.fromisoformat(value))
         except ValueError:
             return value
     if isinstance(value, datetime):
