@@ -17,16 +17,24 @@ from openepa.claims.models import CertificateClaim
 from openepa.kernel import clock
 from openepa.planning import services as planning
 from openepa.registration.access import registrations_for
+from openepa.results import iqa
 from openepa.results.appeals import (
     AppealRefused,
     assign_reviewer,
     decide_appeal,
     lodge_appeal,
+    reviewer_candidates,
     reviewer_problems,
 )
 from openepa.results.models import Appeal
 from openepa.results.reassessment import result_history
-from tests.results.test_reassessment_support import failed_highfield, failing_criterion
+from tests.epa import accept, policy_without_sampling
+from tests.results.test_reassessment_support import (
+    assess,
+    failed_highfield,
+    failing_criterion,
+    release,
+)
 
 RELEASED = date(2026, 1, 10)
 
@@ -226,3 +234,57 @@ def test_the_appeals_list_filters_in_the_database_with_constant_queries(world, p
     assert len(many) == len(few)
     lodged = client.get(url, {"status": "lodged"})
     assert "No appeals." in lodged.content.decode()
+
+
+@pytest.fixture
+def iqa_cleared(make_registration, anna, alice, ivy, pat, epao, monkeypatch):
+    """Pat's Highfield result, failed on the observation, whose decision Ivy reviewed as IQA.
+
+    Returns a function that clears the held observation decision by ``uphold`` or ``amend``
+    and then releases the result on RELEASED.
+    """
+
+    def clear(how: str):
+        policy = policy_without_sampling(epao)
+        policy.sample_all_fails = True
+        policy.save()
+        registration = accept(make_registration("st0071-highfield", apprentice_user=pat), anna, ivy)
+        assess(
+            registration, anna, ("project", "discussion", "observation"), failing=["observation"]
+        )
+        held = registration.assessment_records.get(method_id="observation")
+        assert held.iqa_status == "held"
+        if how == "uphold":
+            iqa.uphold(held.pk, ivy, held.revision, "Marked fairly.")
+        else:
+            criterion = next(j.criterion_id for j in held.judgements.all() if j.value == "met")
+            iqa.amend(
+                held.pk,
+                ivy,
+                held.revision,
+                {("", criterion): ("met_comment", "Seen.")},
+                "Note added.",
+            )
+        release(registration, alice, RELEASED)
+        monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 20))
+        return registration
+
+    return clear
+
+
+@pytest.mark.parametrize(("how", "verb"), [("uphold", "upheld"), ("amend", "amended")])
+def test_the_iqa_who_upheld_or_amended_the_decision_cannot_review_its_appeal(
+    iqa_cleared, how, verb, pat, alice, ivy, otto
+):
+    registration = iqa_cleared(how)
+    appeal = lodge_appeal(registration, pat, grounds="Unfair.", methods=["observation"])
+    expected = (
+        f"Ivy Quality {verb} the observation decision under appeal as its IQA: the reviewer "
+        "must be someone else."
+    )
+    assert reviewer_problems(appeal, ivy) == [expected]
+    with pytest.raises(AppealRefused, match="the reviewer must be someone else"):
+        assign_reviewer(appeal, alice, ivy, revision=appeal.revision)
+    assert reviewer_problems(appeal, otto) == []
+    [offered] = [c for c in reviewer_candidates(appeal) if c.person == ivy]
+    assert offered.problems == [expected]

@@ -2,10 +2,10 @@
 
 The apprentice, their employer or their training provider lodges an appeal within the EPAO's
 appeal period. An EPAO admin assigns a reviewer: another assessor or an IQA of the EPAO, who
-did not assess any appealed method and is independent of the apprentice. The reviewer
-decides it upheld or not upheld with reasons; an upheld appeal may amend the appealed
-records' judgements, and the result is then graded again by the engine, its old grade kept
-in the result's history. Appeals are never deleted.
+did not assess any appealed method nor uphold or amend its decision as IQA, and is
+independent of the apprentice. The reviewer decides it upheld or not upheld with reasons; an
+upheld appeal may amend the appealed records' judgements, and the result is then graded again
+by the engine, its old grade kept in the result's history. Appeals are never deleted.
 """
 
 from __future__ import annotations
@@ -195,8 +195,16 @@ def appealed_records(appeal: Appeal) -> list[AssessmentRecord]:
         registration_id=appeal.registration_id,
         method_id__in=methods,
         status=AssessmentRecord.Status.SUBMITTED,
-    ).select_related("sitting", "assessor")
+    ).select_related("sitting", "assessor", "iqa_decided_by")
     return [r for r in records if sittings.get(r.method_id) in (None, r.sitting.number)]
+
+
+def iqa_decided_by(record: AssessmentRecord, person: User) -> bool:
+    """Whether ``person`` upheld or amended the record's decision as its IQA."""
+    return (
+        record.iqa_status in (AssessmentRecord.Iqa.UPHELD, AssessmentRecord.Iqa.AMENDED)
+        and record.iqa_decided_by_id == person.pk
+    )
 
 
 def reviewer_problems(appeal: Appeal, person: User) -> list[str]:
@@ -214,6 +222,12 @@ def reviewer_problems(appeal: Appeal, person: User) -> list[str]:
             problems.append(
                 f"{person.full_name} assessed the {record.method_id} under appeal: the "
                 "reviewer must be someone else."
+            )
+        elif iqa_decided_by(record, person):
+            verb = "upheld" if record.iqa_status == AssessmentRecord.Iqa.UPHELD else "amended"
+            problems.append(
+                f"{person.full_name} {verb} the {record.method_id} decision under appeal as "
+                "its IQA: the reviewer must be someone else."
             )
     for verdict in candidates_for(registration, person.role, people=[person.pk]):
         problems.extend(r for r in verdict.reasons if r.startswith("Not independent"))
