@@ -180,6 +180,44 @@ def test_allocation_tells_the_assessor_the_iqa_and_the_apprentice(
     assert emails_to(IVY)[0].subject == "You are the IQA of Pat Apprentice"
 
 
+def test_a_conflict_declared_after_allocation_asks_the_admins_to_reallocate(
+    make_registration: Callable[..., Registration],
+    pat: User,
+    anna: User,
+    ivy: User,
+    alice: User,
+    employer: Any,
+    other_employer: Any,
+    sent: Capture,
+) -> None:
+    pats = _past_gateway(make_registration, pat, anna, ivy)
+    with sent():
+        planning.declare_relationship(
+            planning.profile_of(anna),
+            anna,
+            kind="worked_for_employer",
+            organisation=employer,
+            declared_on=date(2026, 9, 1),
+        )
+    assert recipients() == [ALICE]
+    message = emails_to(ALICE)[0]
+    assert message.subject == "Conflict declared after allocation: reallocate Pat Apprentice"
+    assert "Anna Assessor (assessor) declared on 1 September 2026 that they worked for the " in (
+        message.body
+    )
+    assert f"/planning/apprentices/{pats.pk}/allocate/" in message.body
+    mail.outbox.clear()
+    with sent():
+        planning.declare_relationship(
+            planning.profile_of(anna),
+            anna,
+            kind="worked_for_employer",
+            organisation=other_employer,
+            declared_on=date(2026, 9, 1),
+        )
+    assert mail.outbox == []
+
+
 def _past_gateway(
     make_registration: Callable[..., Registration], pat: User, anna: User, ivy: User
 ) -> Registration:

@@ -29,7 +29,11 @@ from openepa.assessment.changes import (
     stored_value,
 )
 from openepa.assessment.models import AssessmentRecord, Judgement, RecordChange
-from openepa.assessment.refusals import RecordRefused, method_of_or_refuse
+from openepa.assessment.refusals import (
+    RecordRefused,
+    method_of_or_refuse,
+    require_independence,
+)
 from openepa.assessment.sittings import current_sitting, ensure_first_sitting
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
@@ -226,10 +230,12 @@ def save_draft(
     already what they want); otherwise it is a :class:`Conflict` and the stored value
     stays. A value a field can never hold (Q&A minutes over the limit, a mode the method
     does not allow, a date in the future, an unknown criterion) is refused in ``problems``
-    and the rest is saved.
+    and the rest is saved. Nothing is saved once the assessor has declared a conflict with
+    the apprentice (:func:`require_independence`).
     """
     record = lock_record(record_pk, user)
     require_draft_for(record, user)
+    require_independence(record.registration, user)
     spec, _ = specs.rules_of(record.registration)
     method = method_of(spec, record.method_id)
     outcome = SaveOutcome(record=record)

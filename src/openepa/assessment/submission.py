@@ -27,7 +27,7 @@ from openepa.assessment.changes import (
 )
 from openepa.assessment.grading import exempt_criteria, grade_sitting
 from openepa.assessment.models import AssessmentRecord, Judgement, RecordChange
-from openepa.assessment.refusals import RecordRefused
+from openepa.assessment.refusals import RecordRefused, require_independence
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
 from openepa.rules.model import Specification
@@ -78,11 +78,13 @@ def _policy(epao_id: int) -> SamplingPolicy:
 def submit_record(record_pk: int, user: User, revision: int) -> AssessmentRecord:
     """Lock the record with the engine's grade and decide whether the IQA samples it.
 
-    Refused if the record changed since the person's page showed it (``revision``), or
-    with every problem that stops submission (:func:`submission_problems`).
+    Refused if the record changed since the person's page showed it (``revision``), once the
+    assessor has declared a conflict with the apprentice, or with every problem that stops
+    submission (:func:`submission_problems`).
     """
     record = lock_record(record_pk, user)
     require_draft_for(record, user)
+    require_independence(record.registration, user)
     if record.revision != revision:
         raise RecordRefused(changed_since(record, "submit"))
     spec, _ = specs.rules_of(record.registration)

@@ -39,6 +39,7 @@ KINDS: dict[str, Kind] = {
         Kind("registration_confirmed", "Registration confirmed"),
         Kind("gateway_decision", "Gateway decision"),
         Kind("allocation", "Assessor and IQA allocated"),
+        Kind("conflict_declared", "Conflict declared after allocation"),
         Kind("plan_ready_to_sign", "Assessment plan ready to sign"),
         Kind("plan_agreed", "Assessment plan agreed"),
         Kind("booking_made", "Assessment booked"),

@@ -12,6 +12,8 @@ Kinds and keys:
   ``gateway_proposal:<proposal>`` (a proposal approved or rejected),
   ``gateway_confirmed:<registration>:<gateway date>``: the apprentice, provider, employer.
 - ``allocation``, ``allocation:<allocation record>``: the assessor, the IQA, the apprentice.
+- ``conflict_declared``, ``conflict_declared:<relationship>:<registration>:<role>``: the
+  EPAO's admins, to reallocate.
 - ``plan_ready_to_sign``, ``plan_ready:<plan>:<revision>``: the apprentice and the assessor.
 - ``plan_agreed``, ``plan_agreed:<plan>:<revision>``: the employer's people.
 - ``booking_made``, ``booking_made:<booking>``; ``booking_moved``,
@@ -54,7 +56,7 @@ from openepa.notifications.services import (
 )
 from openepa.planning import calendar
 from openepa.planning.models import Allocation as AllocationRecord
-from openepa.planning.models import AssessmentPlan, Booking
+from openepa.planning.models import AssessmentPlan, Booking, Relationship
 from openepa.registration.models import Registration
 from openepa.results.appeals import appeal_ends_on
 from openepa.results.models import Appeal, Result
@@ -181,6 +183,24 @@ def _plan_lines(registration: Registration, plan: AssessmentPlan) -> list[str]:
         f"{', ' + MODE_WORDS.get(m.mode, m.mode) if m.mode else ''}"
         for m in plan.methods.order_by("position")
     ]
+
+
+def conflict_declared(
+    registration: Registration, relationship: Relationship, person: User, role: str
+) -> None:
+    """Ask the EPAO's admins to reallocate: the assessor or IQA is no longer independent."""
+    notify(
+        users=epao_admins(registration.epao_id),
+        kind="conflict_declared",
+        key=f"conflict_declared:{relationship.pk}:{registration.pk}:{role}",
+        registration=registration,
+        context={
+            "person": person,
+            "role": role,
+            "relationship": relationship,
+            "link": link("planning:allocate", registration.pk),
+        },
+    )
 
 
 def plan_ready_to_sign(

@@ -18,6 +18,7 @@ from openepa.planning.events import (
     AssessorAllocated,
     BookingMade,
     BookingMoved,
+    ConflictDeclared,
     PlanAgreed,
     PlanReadyToSign,
 )
@@ -60,6 +61,12 @@ def gateway_confirmed(event: GatewayConfirmed) -> None:
 def allocated(event: AssessorAllocated) -> None:
     """Tell the assessor, the IQA and the apprentice of an allocation."""
     messages.allocated(event.registration, event.allocation)
+
+
+@subscribe(ConflictDeclared)
+def conflict_declared(event: ConflictDeclared) -> None:
+    """Ask the EPAO's admins to reallocate an apprentice whose assessor or IQA is conflicted."""
+    messages.conflict_declared(event.registration, event.relationship, event.person, event.role)
 
 
 @subscribe(PlanReadyToSign)

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.kernel import clock, events, specs
+from openepa.planning.conflicts import apprenticeship_of
 from openepa.planning.events import BookingMade, BookingMoved
 from openepa.planning.models import (
     AssessmentPlan,
@@ -30,7 +31,7 @@ from openepa.planning.models import (
     Relationship,
 )
 from openepa.planning.plans import SUBMISSIONS, audit_change, plan_of
-from openepa.planning.services import PlanningRefused, RecordChanged, apprenticeship_of
+from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.models import Registration
 from openepa.rules import allocation
 from openepa.rules.booking import context as booking_context

@@ -19,6 +19,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import diff, record_event
 from openepa.kernel import clock, events
+from openepa.planning.conflicts import announce_conflicts, apprenticeship_of, declared
 from openepa.planning.events import AssessorAllocated
 from openepa.planning.models import Allocation as AllocationRecord
 from openepa.planning.models import AssessorProfile, Relationship, UnavailablePeriod
@@ -171,7 +172,11 @@ def declare_relationship(
     apprentice_name: str = "",
     note: str = "",
 ) -> Relationship:
-    """Record a relationship the person declared (by themself or an EPAO admin for them)."""
+    """Record a relationship the person declared (by themself or an EPAO admin for them).
+
+    Where it ends their independence of an apprentice already allocated to them, the EPAO
+    is asked to reallocate (:func:`openepa.planning.conflicts.announce_conflicts`).
+    """
     party = Relationship.PARTY[Relationship.Kind(kind)]
     if party == rules.Party.APPRENTICE:
         if not uln:
@@ -207,6 +212,7 @@ def declare_relationship(
         changes={"relationship": (None, str(relationship))},
         reason=note,
     )
+    announce_conflicts(relationship, actor)
     return relationship
 
 
@@ -234,29 +240,11 @@ def remove_relationship(relationship: Relationship, actor: User, *, reason: str)
 # --- eligibility ------------------------------------------------------------------------
 
 
-def apprenticeship_of(registration: Registration) -> rules.Apprenticeship:
-    """The facts of a registration that decide who may assess it."""
-    return rules.Apprenticeship(
-        spec_id=registration.specification.spec_id,
-        employer=registration.employer_id,
-        provider=registration.provider_id,
-        apprentice=registration.apprentice.uln,
-        window_start=registration.gateway_date or clock.today(),
-        window_end=registration.epa_window_end,
-    )
-
-
 def _declared(profile: AssessorProfile | None) -> tuple[rules.Declared, ...]:
     if profile is None:
         return ()
     return tuple(
-        rules.Declared(
-            party=relationship.party,
-            target=relationship.uln
-            if relationship.party == rules.Party.APPRENTICE
-            else relationship.organisation_id or 0,
-            description=relationship.description,
-        )
+        declared(relationship)
         for relationship in profile.active_relationships  # type: ignore[attr-defined]
     )
 

@@ -4,7 +4,8 @@ When an assessor submits a record, :func:`openepa.assessment.submission.submit_r
 with the EPAO's policy whether the decision is sampled and, if so, holds it for IQA. The
 registration's IQA then either upholds the decision or amends its judgements with a reason
 (the engine re-grades the record). Only the registration's IQA may decide, never the
-assessor who made the decision; a decision already taken is refused with who and when. Both
+assessor who made the decision nor an IQA who has since declared a conflict with the
+apprentice; a decision already taken is refused with who and when. Both
 outcomes are kept in the record's history and the audit log.
 """
 
@@ -24,6 +25,7 @@ from openepa.assessment.refusals import RecordRefused
 from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
 from openepa.kernel import clock
+from openepa.planning.conflicts import conflict_refusal
 from openepa.registration.access import registrations_for
 
 Held = AssessmentRecord.Iqa.HELD
@@ -87,7 +89,7 @@ def iqa_refusal(record: AssessmentRecord, user: User) -> str | None:
         )
     if record.iqa_status != Held:
         return _already_decided(record)
-    return None
+    return conflict_refusal(record.registration, user)
 
 
 def _already_decided(record: AssessmentRecord) -> str:
