@@ -4,15 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('registration_confirmed', 'Registration confirmed'), ('gateway_decision', 'Gateway decision'), ('allocation', 'Assessor and IQA allocated'), ('conflict_declared', 'Conflict declared after allocation'), ('plan_ready_to_sign', 'Assessment plan ready to sign'), ('plan_agreed', 'Assessment plan agreed'), ('booking_made', 'Assessment booked'), ('booking_moved', 'Assessment moved or cancelled'), ('reminder_submission_due', 'Submission due'), ('reminder_window_ending', 'Assessment window ending'), ('reminder_resit_deadline', 'Resit or retake deadline'), ('reminder_results_due', 'Results due'), ('result_released', 'Result released'), ('reassessment_recorded', 'Resit or retake recorded'), ('appeal_lodged', 'Appeal lodged'), ('appeal_assigned', 'Appeal to review'), ('appeal_decided', 'Appeal decided'), ('claim_ready', 'Certificate claim ready'), ('documents_ready', 'Documents ready')], max_length=40),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("registration_confirmed", "Registration confirmed"),
+                    ("gateway_decision", "Gateway decision"),
+                    ("allocation", "Assessor and IQA allocated"),
+                    ("conflict_declared", "Conflict declared after allocation"),
+                    ("plan_ready_to_sign", "Assessment plan ready to sign"),
+                    ("plan_agreed", "Assessment plan agreed"),
+                    ("booking_made", "Assessment booked"),
+                    ("booking_moved", "Assessment moved or cancelled"),
+                    ("reminder_submission_due", "Submission due"),
+                    ("reminder_window_ending", "Assessment window ending"),
+                    ("reminder_resit_deadline", "Resit or retake deadline"),
+                    ("reminder_results_due", "Results due"),
+                    ("result_released", "Result released"),
+                    ("reassessment_recorded", "Resit or retake recorded"),
+                    ("appeal_lodged", "Appeal lodged"),
+                    ("appeal_assigned", "Appeal to review"),
+                    ("appeal_decided", "Appeal decided"),
+                    ("claim_ready", "Certificate claim ready"),
+                    ("documents_ready", "Documents ready"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
