@@ -45,7 +45,7 @@ from openepa.rules.recording import (
     assessed_in_future,
     method_of,
     mode_not_allowed,
-    questioning_over_limit,
+    questioning_zero,
 )
 
 RECORD_FIELDS = (
@@ -196,7 +196,7 @@ def _comparable(value: Any) -> Any:
 def _field_problem(spec: Specification, method: Method, name: str, value: Any) -> str | None:
     """A value a field can never hold (checked as it is saved, not only on submission)."""
     if name == "questioning_minutes":
-        return questioning_over_limit(spec, method.id, value)
+        return questioning_zero(spec, method.id, value)
     if name == "mode":
         return mode_not_allowed(method, value or "")
     if name == "assessed_on":
@@ -228,8 +228,9 @@ def save_draft(
 
     A field is saved when its stored value is still what the person's page showed (or
     already what they want); otherwise it is a :class:`Conflict` and the stored value
-    stays. A value a field can never hold (Q&A minutes over the limit, a mode the method
-    does not allow, a date in the future, an unknown criterion) is refused in ``problems``
+    stays. A value a field can never hold (0 Q&A minutes where questioning is part of the
+    method, a mode the method does not allow, a date in the future, an unknown criterion) is
+    refused in ``problems``
     and the rest is saved. Nothing is saved once the assessor has declared a conflict with
     the apprentice (:func:`require_independence`).
     """

@@ -24,9 +24,10 @@ from openepa.assessment.models import AssessmentRecord, RecordChange
 from openepa.assessment.refusals import RecordRefused
 from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
-from openepa.kernel import clock
+from openepa.kernel import clock, specs
 from openepa.planning.conflicts import conflict_refusal
 from openepa.registration.access import registrations_for
+from openepa.rules.recording import questioning_overrun
 
 Held = AssessmentRecord.Iqa.HELD
 
@@ -72,6 +73,13 @@ def record_for(user: User, record_pk: int) -> AssessmentRecord:
     if record is None:
         raise Http404("No such assessment record")
     return record
+
+
+def flags_of(record: AssessmentRecord) -> list[str]:
+    """What the record flags for the IQA (a questioning overrun), each in a sentence."""
+    spec, _ = specs.rules_of(record.registration)
+    overrun = questioning_overrun(spec, record.method_id, record.questioning_minutes)
+    return [overrun] if overrun else []
 
 
 def iqa_refusal(record: AssessmentRecord, user: User) -> str | None:
