@@ -130,6 +130,32 @@ def open_record(registration: Registration, method_id: str, user: User) -> Asses
     return record
 
 
+def open_or_read(registration: Registration, method_id: str, user: User) -> AssessmentRecord:
+    """The record the allocated assessor opens: the draft to keep, or one to read.
+
+    Where no record can be kept now (the sitting's result is released, the method carries
+    forward, the apprentice is back at the gateway), the method's latest submitted record
+    is returned to read; the refusal stands only when there is none.
+    """
+    try:
+        return open_record(registration, method_id, user)
+    except RecordRefused:
+        latest = (
+            AssessmentRecord.objects.filter(
+                registration=registration,
+                method_id=method_id,
+                status=AssessmentRecord.Status.SUBMITTED,
+            )
+            .select_related("sitting", "assessor", "submitted_by")
+            .order_by("-sitting__number")
+            .first()
+        )
+        if latest is None:
+            raise
+        latest.registration = registration
+        return latest
+
+
 def _from_booking(registration: Registration, method_id: str) -> dict[str, Any]:
     """Date, time, mode and occasions taken from the method's live booking, if any."""
     booking = (
