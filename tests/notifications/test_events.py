@@ -444,6 +444,32 @@ def test_an_appeal_lodged_assigned_and_decided(
     assert "The result stands: Fail." in message.body
 
 
+def test_a_withdrawn_appeal_tells_the_admins_and_the_reviewer(
+    make_registration: Any,
+    anna: User,
+    alice: User,
+    ivy: User,
+    pat: User,
+    sent: Capture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registration, _ = _released_fail(make_registration, anna, alice, pat)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 20))
+    appeal = appeals.lodge_appeal(registration, pat, grounds="The observation was cut short.")
+    appeal = appeals.assign_reviewer(appeal, alice, ivy, revision=appeal.revision)
+    mail.outbox.clear()
+    with sent():
+        appeals.withdraw_appeal(
+            appeal, pat, reason="We talked it through.", revision=appeal.revision
+        )
+    assert recipients() == [ALICE, IVY]
+    message = emails_to(ALICE)[0]
+    assert message.subject == "Appeal withdrawn: result of Pat Apprentice"
+    assert "Pat Apprentice (the apprentice) withdrew the appeal" in message.body
+    assert "Reason: We talked it through." in message.body
+    assert "nothing more to review" in emails_to(IVY)[0].body
+
+
 def test_a_ready_claim_tells_the_epaos_admins(
     pats: Registration, alice: User, epao: Any, sent: Capture
 ) -> None:

@@ -13,18 +13,19 @@ from django.urls import reverse
 
 from openepa.accounts.models import User
 from openepa.assessment.models import RecordChange
+from openepa.audit.models import AuditEvent
 from openepa.claims.models import CertificateClaim
 from openepa.kernel import clock
 from openepa.planning import services as planning
 from openepa.registration.access import registrations_for
 from openepa.results import iqa
+from openepa.results.appeal_reviewers import reviewer_candidates, reviewer_problems
 from openepa.results.appeals import (
     AppealRefused,
     assign_reviewer,
     decide_appeal,
     lodge_appeal,
-    reviewer_candidates,
-    reviewer_problems,
+    withdraw_appeal,
 )
 from openepa.results.models import Appeal
 from openepa.results.reassessment import result_history
@@ -288,3 +289,93 @@ def test_the_iqa_who_upheld_or_amended_the_decision_cannot_review_its_appeal(
     assert reviewer_problems(appeal, otto) == []
     [offered] = [c for c in reviewer_candidates(appeal) if c.person == ivy]
     assert offered.problems == [expected]
+
+
+def test_grounds_are_limited_to_5000_characters_with_a_count(world, erin, client):
+    with pytest.raises(AppealRefused, match="5,000 characters or fewer") as refused:
+        lodge_appeal(world["registration"], erin, grounds="x" * 5001)
+    assert refused.value.field == "grounds"
+    client.force_login(erin)
+    url = reverse("results:appeal_lodge", args=[world["registration"].pk])
+    page = client.get(url).content.decode()
+    assert 'data-module="govuk-character-count"' in page
+    assert 'data-maxlength="5000"' in page
+    assert "govuk-js-character-count" in page
+    assert "You can enter up to 5,000 characters" in page
+    response = client.post(url, {"grounds": "y" * 5001})
+    text = response.content.decode()
+    assert "govuk-error-summary" in text
+    assert "The grounds must be 5,000 characters or fewer" in text
+    assert not Appeal.objects.exists()
+    lodge_appeal(world["registration"], erin, grounds="x" * 5000)
+
+
+def test_the_person_who_lodged_an_appeal_withdraws_it(world, pat, erin, alice, ivy):
+    appeal = lodge_appeal(world["registration"], pat, grounds="Unfair.")
+    with pytest.raises(PermissionDenied):
+        withdraw_appeal(appeal, erin, reason="Not mine.", revision=appeal.revision)
+    with pytest.raises(AppealRefused, match="Say why you are withdrawing") as refused:
+        withdraw_appeal(appeal, pat, reason=" ", revision=appeal.revision)
+    assert refused.value.field == "reason"
+    appeal = assign_reviewer(appeal, alice, ivy, revision=appeal.revision)
+    withdrawn = withdraw_appeal(
+        appeal, pat, reason="I have talked it through.", revision=appeal.revision
+    )
+    assert withdrawn.status == "withdrawn"
+    assert withdrawn.withdrawn_at is not None
+    assert withdrawn.withdrawal_reason == "I have talked it through."
+    event = AuditEvent.objects.get(action="appeal.withdrawn")
+    assert event.actor == pat
+    assert event.reason == "I have talked it through."
+    assert event.changes == {"status": {"old": "under_review", "new": "withdrawn"}}
+    with pytest.raises(AppealRefused, match="already withdrawn"):
+        withdraw_appeal(withdrawn, pat, reason="Again.", revision=withdrawn.revision)
+    with pytest.raises(AppealRefused, match="withdrawn by Pat Apprentice"):
+        decide_appeal(withdrawn, ivy, upheld=True, reason="Late.", revision=withdrawn.revision)
+
+
+def test_a_decided_appeal_cannot_be_withdrawn(world, pat, alice, ivy):
+    appeal = lodge_appeal(world["registration"], pat, grounds="Unfair.")
+    appeal = assign_reviewer(appeal, alice, ivy, revision=appeal.revision)
+    appeal = decide_appeal(appeal, ivy, upheld=False, reason="Fair.", revision=appeal.revision)
+    with pytest.raises(AppealRefused, match="was decided"):
+        withdraw_appeal(appeal, pat, reason="Too late.", revision=appeal.revision)
+    appeal.refresh_from_db()
+    assert appeal.status == "not_upheld"
+
+
+def test_no_second_appeal_after_one_is_decided_or_withdrawn(world, pat, erin):
+    appeal = lodge_appeal(world["registration"], pat, grounds="Unfair.")
+    withdraw_appeal(appeal, pat, reason="Resolved.", revision=appeal.revision)
+    with pytest.raises(AppealRefused, match="was withdrawn"):
+        lodge_appeal(world["registration"], erin, grounds="Unfair too.")
+
+
+def test_withdrawing_through_the_page(
+    world, pat, erin, alice, anna, ivy, bob, charlie, eve, mallory, client
+):
+    appeal = lodge_appeal(world["registration"], pat, grounds="Unfair.")
+    url = reverse("results:appeal_withdraw", args=[appeal.pk])
+    expected = {
+        alice: 403,
+        anna: 403,
+        ivy: 403,
+        bob: 403,
+        erin: 403,
+        charlie: 404,
+        eve: 404,
+        mallory: 403,
+        pat: 200,
+    }
+    for person, status in expected.items():
+        client.force_login(person)
+        assert client.get(url).status_code == status, person
+    client.force_login(pat)
+    lodge_page = client.get(reverse("results:appeal_lodge", args=[world["registration"].pk]))
+    assert url in lodge_page.content.decode()
+    response = client.post(url, {"revision": appeal.revision, "reason": ""})
+    assert "Say why you are withdrawing the appeal" in response.content.decode()
+    response = client.post(url, {"revision": appeal.revision, "reason": "Resolved."})
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.status == "withdrawn"

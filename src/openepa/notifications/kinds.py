@@ -73,6 +73,7 @@ KINDS: dict[str, Kind] = {
         Kind("appeal_lodged", "Appeal lodged"),
         Kind("appeal_assigned", "Appeal to review"),
         Kind("appeal_decided", "Appeal decided"),
+        Kind("appeal_withdrawn", "Appeal withdrawn"),
         Kind("claim_ready", "Certificate claim ready"),
         Kind("documents_ready", "Documents ready"),
     )

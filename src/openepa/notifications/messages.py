@@ -26,6 +26,8 @@ Kinds and keys:
 - ``appeal_assigned``, ``appeal_assigned:<appeal>:<revision>``: the reviewer.
 - ``appeal_decided``, ``appeal_decided:<appeal>``: the apprentice, employer, provider and the
   EPAO's admins.
+- ``appeal_withdrawn``, ``appeal_withdrawn:<appeal>``: the EPAO's admins and the reviewer, if
+  one was assigned.
 - ``claim_ready``, ``claim_ready:<claim>:<revision>``: the EPAO's admins.
 """
 
@@ -406,6 +408,27 @@ def appeal_decided(appeal: Appeal) -> None:
             "link": link("results:result", registration.pk),
         },
     )
+
+
+def appeal_withdrawn(appeal: Appeal) -> None:
+    """Tell the EPAO's admins, and the reviewer if assigned, that the appeal was withdrawn."""
+    registration = appeal.registration
+    reviewer = [appeal.reviewer] if appeal.reviewer_id and appeal.reviewer else []
+    for users, page in (
+        (list(epao_admins(registration.epao_id)), link("results:appeals")),
+        (reviewer, link("results:my_appeals")),
+    ):
+        notify(
+            users=users,
+            kind="appeal_withdrawn",
+            key=f"appeal_withdrawn:{appeal.pk}",
+            registration=registration,
+            context={
+                "appeal": appeal,
+                "withdrawn_on": timezone.localdate(appeal.withdrawn_at),
+                "link": page,
+            },
+        )
 
 
 def claim_ready(claim: CertificateClaim, marked_by: User) -> None:

@@ -27,6 +27,7 @@ from openepa.results.events import (
     AppealAssigned,
     AppealDecided,
     AppealLodged,
+    AppealWithdrawn,
     ReassessmentRecorded,
     ResultReleased,
 )
@@ -142,3 +143,9 @@ def claim_ready(event: ClaimReady) -> None:
 def documents_ready(event: DocumentsReady) -> None:
     """Tell the person who asked for a batch of documents that it is ready."""
     messages.documents_ready(event.batch)
+
+
+@subscribe(AppealWithdrawn)
+def appeal_withdrawn(event: AppealWithdrawn) -> None:
+    """Tell the EPAO's admins (and the reviewer, if one was assigned) the appeal was withdrawn."""
+    messages.appeal_withdrawn(event.appeal)
