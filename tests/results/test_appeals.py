@@ -379,3 +379,22 @@ def test_withdrawing_through_the_page(
     assert response.status_code == 302
     appeal.refresh_from_db()
     assert appeal.status == "withdrawn"
+
+
+def test_a_reviewer_who_declares_a_conflict_after_assignment_cannot_decide(
+    world, pat, alice, otto
+):
+    registration = world["registration"]
+    appeal = lodge_appeal(registration, pat, grounds="Unfair.")
+    appeal = assign_reviewer(appeal, alice, otto, revision=appeal.revision)
+    planning.declare_relationship(
+        planning.profile_of(otto),
+        otto,
+        kind="worked_for_employer",
+        organisation=registration.employer,
+        declared_on=date(2026, 1, 15),
+    )
+    with pytest.raises(AppealRefused, match="that you worked for the employer Bright Retail"):
+        decide_appeal(appeal, otto, upheld=False, reason="Fair.", revision=appeal.revision)
+    appeal.refresh_from_db()
+    assert appeal.status == "under_review"

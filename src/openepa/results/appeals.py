@@ -24,6 +24,7 @@ from openepa.assessment.refusals import RecordRefused
 from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
 from openepa.kernel import clock, events
+from openepa.planning.conflicts import conflict_refusal
 from openepa.registration.access import party_of, registrations_for
 from openepa.registration.models import Registration
 from openepa.results.appeal_reviewers import appealed_records, reviewer_problems
@@ -285,7 +286,8 @@ def decide_appeal(
     :func:`openepa.assessment.submission.amend_record`); each is amended with the reason at
     the appeal stage, and the result is then graded again (:func:`recalculate_result`).
     Refused for anyone but the assigned reviewer (403), an appeal already decided or
-    changed meanwhile (``revision``), without reasons, or amendments when not upheld.
+    changed meanwhile (``revision``), a reviewer who has since declared a conflict with the
+    apprentice, without reasons, or amendments when not upheld.
     """
     if appeal.reviewer_id != user.pk:
         raise PermissionDenied("Only the assigned reviewer can decide this appeal")
@@ -299,6 +301,9 @@ def decide_appeal(
         )
     if fresh.revision != revision:
         raise AppealRefused(_changed(fresh))
+    conflict = conflict_refusal(appeal.registration, user)
+    if conflict:
+        raise AppealRefused(conflict)
     reason = reason.strip()
     if not reason:
         raise AppealRefused(
