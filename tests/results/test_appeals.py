@@ -381,9 +381,7 @@ def test_withdrawing_through_the_page(
     assert appeal.status == "withdrawn"
 
 
-def test_a_reviewer_who_declares_a_conflict_after_assignment_cannot_decide(
-    world, pat, alice, otto
-):
+def test_a_reviewer_who_declares_a_conflict_after_assignment_cannot_decide(world, pat, alice, otto):
     registration = world["registration"]
     appeal = lodge_appeal(registration, pat, grounds="Unfair.")
     appeal = assign_reviewer(appeal, alice, otto, revision=appeal.revision)
