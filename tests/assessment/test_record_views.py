@@ -111,28 +111,32 @@ def test_three_of_five_distinction_criteria_show_pass(activeiq: Registration, an
     assert "3 of 5 (4 needed)" in answer["panel"]
 
 
-def test_questioning_over_the_limit_is_refused_and_the_rest_of_the_draft_saved(
+def test_questioning_over_the_limit_is_saved_and_zero_refused_with_the_limit(
     highfield: Registration, anna: User
 ) -> None:
     client = _client(anna)
     data = _hidden(client.get(_url(highfield, "observation")))
     first = _criteria(highfield, "observation")[0]
-    data.update({"questioning_minutes": "10", "feedback": "Clear and calm.", "action": "save"})
+    data.update({"questioning_minutes": "0", "feedback": "Clear and calm.", "action": "save"})
     _judge(data, first, "met")
     response = client.post(_url(highfield, "observation"), data)
     assert response.status_code == 200
     text = html.unescape(response.content.decode())
     assert "There is a problem" in text
-    assert "The question and answer session lasted 10 minutes: the limit is 9 minutes" in text
-    assert 'value="10"' in text  # what the assessor typed is shown again
+    assert "cannot be 0 minutes" in text
+    assert "the limit is 9 minutes" in text
+    assert 'value="0"' in text  # what the assessor typed is shown again
     record = AssessmentRecord.objects.get(registration=highfield, method_id="observation")
     assert record.questioning_minutes is None
     assert record.feedback == "Clear and calm."
     assert record.judgements.get(criterion_id=first).value == "met"
-    data["questioning_minutes"] = "9"
+    data = _hidden(client.get(_url(highfield, "observation")))
+    data.update({"questioning_minutes": "12", "action": "save"})
     assert client.post(_url(highfield, "observation"), data).status_code == 302
     record.refresh_from_db()
-    assert record.questioning_minutes == 9
+    assert record.questioning_minutes == 12
+    page = html.unescape(client.get(_url(highfield, "observation")).content.decode())
+    assert "12 minutes, 3 over the limit of 9 minutes" in page
 
 
 def test_the_autosave_answers_in_json_with_the_new_originals_and_the_panel(

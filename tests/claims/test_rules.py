@@ -10,10 +10,12 @@ import pytest
 from openepa.rules.claims import (
     ALLOWED_MOVES,
     ClaimData,
+    claim_grades,
     claim_problems,
     move_problem,
     normalise_postcode,
 )
+from openepa.rules.loader import load_catalogue
 
 RELEASED = date(2026, 11, 22)  # + 31 days: the appeal period ends on 23 December 2026
 GOOD = ClaimData(
@@ -242,3 +244,22 @@ def test_other_moves_are_refused_saying_what_is_allowed(current: str, target: st
 
 def test_an_unknown_status_is_refused() -> None:
     assert move_problem("draft", "lost") == '"lost" is not a status of a claim'
+
+
+@pytest.mark.parametrize(
+    "spec_id",
+    ["st0071-highfield", "st0071-nqual", "st0071-epakit", "st0072-excelme", "st0072-activeiq"],
+)
+def test_claim_grades_are_those_the_specification_awards(spec_id: str) -> None:
+    spec = load_catalogue().specification(spec_id)
+    assert claim_grades(spec) == ("Pass", "Distinction")
+
+
+def test_claim_grades_follow_an_overall_table_without_a_distinction() -> None:
+    spec = load_catalogue().specification("st0071-nqual")
+    table = [
+        {**row, "grade": "pass" if row["grade"] == "distinction" else row["grade"]}
+        for row in spec.overall.table
+    ]
+    capped = spec.model_copy(update={"overall": spec.overall.model_copy(update={"table": table})})
+    assert claim_grades(capped) == ("Pass",)

@@ -268,18 +268,23 @@ def test_the_list_filters_by_status_and_paginates(
     assert client.get(reverse("claims:list") + "?status=nonsense").status_code == 200
 
 
-def test_the_exports_follow_the_filter(
+def test_the_exports_hold_only_ready_claims(
     make_registration: Callable[..., Registration],
     make_result: Callable[..., Result],
     alice: User,
     login: Callable[[User], Client],
 ) -> None:
-    _add_claims(4, make_registration, make_result, alice)
+    _add_claims(4, make_registration, make_result, alice)  # 2 ready, 2 drafts
+    ready = {
+        f"openepa-claim-{pk}"
+        for pk in CertificateClaim.objects.filter(status="ready").values_list("pk", flat=True)
+    }
     client = login(alice)
-    response = client.get(reverse("claims:export_json") + "?status=ready")
-    assert response["Content-Type"] == "application/json"
-    requests = json.loads(b"".join(response.streaming_content))
-    assert len(requests) == 2
+    for query in ("", "?status=draft", "?status=ready"):
+        response = client.get(reverse("claims:export_json") + query)
+        assert response["Content-Type"] == "application/json"
+        requests = json.loads(b"".join(response.streaming_content))
+        assert {r["requestId"] for r in requests} == ready, query
     assert set(requests[0]) == {
         "requestId",
         "standard",
@@ -287,11 +292,34 @@ def test_the_exports_follow_the_filter(
         "learningDetails",
         "postalContact",
     }
-    response = client.get(reverse("claims:export_csv"))
-    assert response["Content-Disposition"] == 'attachment; filename="certificate-claims.csv"'
+    response = client.get(reverse("claims:export_csv") + "?status=draft")
+    assert response["Content-Disposition"] == 'attachment; filename="certificate-claims-ready.csv"'
     lines = b"".join(response.streaming_content).decode().strip().splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 3
     assert lines[0].startswith("requestId,standardCode,standardReference,uln")
+    assert all(line.endswith(",ready") for line in lines[1:])
+    page = client.get(reverse("claims:list") + "?status=draft").content.decode()
+    assert "Download the 2 ready claims" in page
+
+
+def test_the_grade_list_offers_only_the_grades_the_specification_awards(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User
+) -> None:
+    client = login(alice)
+    form = client.get(reverse("claims:edit", args=[claim.pk])).context["form"]
+    assert [value for value, _ in form.fields["overall_grade"].choices] == ["Pass", "Distinction"]
+    page = client.get(reverse("claims:edit", args=[claim.pk])).content.decode()
+    assert ">Merit<" not in page
+    response = client.post(
+        reverse("claims:edit", args=[claim.pk]), _form(claim, overall_grade="Merit")
+    )
+    text = response.content.decode()
+    assert "There is a problem" in text
+    assert (
+        "Select Pass or Distinction: the only grades Highfield Assessment&#x27;s specification "
+        "for ST0071 awards" in text
+    )
+    assert CertificateClaim.objects.get(pk=claim.pk).overall_grade == "Pass"
 
 
 def test_the_button_drafts_missing_claims(

@@ -182,6 +182,44 @@ def test_allocation_tells_the_assessor_the_iqa_and_the_apprentice(
     assert emails_to(IVY)[0].subject == "You are the IQA of Pat Apprentice"
 
 
+def test_a_conflict_declared_after_allocation_asks_the_admins_to_reallocate(
+    make_registration: Callable[..., Registration],
+    pat: User,
+    anna: User,
+    ivy: User,
+    alice: User,
+    employer: Any,
+    other_employer: Any,
+    sent: Capture,
+) -> None:
+    pats = _past_gateway(make_registration, pat, anna, ivy)
+    with sent():
+        planning.declare_relationship(
+            planning.profile_of(anna),
+            anna,
+            kind="worked_for_employer",
+            organisation=employer,
+            declared_on=date(2026, 9, 1),
+        )
+    assert recipients() == [ALICE]
+    message = emails_to(ALICE)[0]
+    assert message.subject == "Conflict declared after allocation: reallocate Pat Apprentice"
+    assert "Anna Assessor (assessor) declared on 1 September 2026 that they worked for the " in (
+        message.body
+    )
+    assert f"/planning/apprentices/{pats.pk}/allocate/" in message.body
+    mail.outbox.clear()
+    with sent():
+        planning.declare_relationship(
+            planning.profile_of(anna),
+            anna,
+            kind="worked_for_employer",
+            organisation=other_employer,
+            declared_on=date(2026, 9, 1),
+        )
+    assert mail.outbox == []
+
+
 def _past_gateway(
     make_registration: Callable[..., Registration], pat: User, anna: User, ivy: User
 ) -> Registration:
@@ -406,6 +444,32 @@ def test_an_appeal_lodged_assigned_and_decided(
     assert message.subject == "Appeal not upheld: result of Pat Apprentice"
     assert "Reasons: The observation ran its full time." in message.body
     assert "The result stands: Fail." in message.body
+
+
+def test_a_withdrawn_appeal_tells_the_admins_and_the_reviewer(
+    make_registration: Any,
+    anna: User,
+    alice: User,
+    ivy: User,
+    pat: User,
+    sent: Capture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    registration, _ = _released_fail(make_registration, anna, alice, pat)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 20))
+    appeal = appeals.lodge_appeal(registration, pat, grounds="The observation was cut short.")
+    appeal = appeals.assign_reviewer(appeal, alice, ivy, revision=appeal.revision)
+    mail.outbox.clear()
+    with sent():
+        appeals.withdraw_appeal(
+            appeal, pat, reason="We talked it through.", revision=appeal.revision
+        )
+    assert recipients() == [ALICE, IVY]
+    message = emails_to(ALICE)[0]
+    assert message.subject == "Appeal withdrawn: result of Pat Apprentice"
+    assert "Pat Apprentice (the apprentice) withdrew the appeal" in message.body
+    assert "Reason: We talked it through." in message.body
+    assert "nothing more to review" in emails_to(IVY)[0].body
 
 
 def test_a_ready_claim_tells_the_epaos_admins(

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openepa.accounts.models import User
 from openepa.assessment.changes import history_of
 from openepa.assessment.models import AssessmentRecord
-from tests.epa import accept, record_method
+from tests.epa import accept, policy_without_sampling, record_method
 from tests.results.conftest import criterion_of
 
 
@@ -126,3 +126,19 @@ def test_who_may_open_the_review_page(
     expected = {ivy: 200, anna: 403, alice: 403, bob: 403, pat: 403, mallory: 403, other_iqa: 404}
     for person, status in expected.items():
         assert login(person).get(url).status_code == status, person
+
+
+def test_a_questioning_overrun_is_held_and_flagged_on_the_review_page(
+    make_registration, anna, ivy, epao, login, draw
+):
+    policy_without_sampling(epao)
+    registration = accept(make_registration("st0071-highfield"), anna, ivy)
+    record = record_method(
+        registration, "observation", anna, distinctions=0, questioning_minutes=12
+    )
+    assert record.questioning_minutes == 12
+    assert record.iqa_status == AssessmentRecord.Iqa.HELD
+    assert record.sample_reason.startswith("flagged for the IQA: the question and answer")
+    page = login(ivy).get(reverse("results:iqa_review", args=[record.pk])).content.decode()
+    assert "Flagged for the IQA" in page
+    assert "lasted 12 minutes, 3 over the limit of 9 minutes" in page

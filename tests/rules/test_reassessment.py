@@ -6,6 +6,7 @@ from datetime import date
 
 from openepa.rules.loader import load_catalogue
 from openepa.rules.reassessment import (
+    appeal_grounds_too_long,
     appeal_late,
     components_to_reopen,
     exceptional_circumstances_problem,
@@ -74,3 +75,11 @@ def test_qualifications_stay_accepted_when_the_gateway_is_reopened():
         {"requirement_id": "optional", "uses": "", "status": "not_started"},
     ]
     assert components_to_reopen(components) == ["gateway-declaration", "readiness"]
+
+
+def test_appeal_grounds_too_long_above_5000_characters():
+    assert appeal_grounds_too_long("x" * 5000) is None
+    assert appeal_grounds_too_long("x" * 5001) == (
+        "The grounds must be 5,000 characters or fewer: you entered 5,001. Shorten them, and "
+        "send any longer account to the EPAO as evidence."
+    )

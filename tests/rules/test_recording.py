@@ -18,7 +18,9 @@ from openepa.rules.recording import (
     method_of,
     mode_not_allowed,
     occasions_short,
-    questioning_over_limit,
+    questioning_not_recorded,
+    questioning_overrun,
+    questioning_zero,
     several_occasions_not_allowed,
     submission_problems,
     times_inverted,
@@ -55,18 +57,49 @@ def test_method_of_names_the_methods_that_exist(highfield: Specification) -> Non
         method_of(highfield, "showcase")
 
 
-def test_questioning_over_limit_at_highfield_9_minutes_allowed_10_refused(
+def test_questioning_overrun_at_highfield_is_recorded_and_flagged_not_refused(
     highfield: Specification,
 ) -> None:
-    assert questioning_over_limit(highfield, "observation", 9) is None
-    message = questioning_over_limit(highfield, "observation", 10)
-    assert message is not None
-    assert "lasted 10 minutes: the limit is 9 minutes" in message
-    assert "should not exceed 9 minutes" in message  # the specification's own words
-    assert "at most 9" in message
+    assert questioning_overrun(highfield, "observation", 9) is None
+    flag = questioning_overrun(highfield, "observation", 12)
+    assert flag is not None
+    assert flag.startswith(
+        "The question and answer session lasted 12 minutes, 3 over the limit of 9 minutes"
+    )
+    assert "should not exceed 9 minutes" in flag  # the specification's own words
+    assert flag.endswith("flagged for the IQA.")
+    # 12 minutes is no reason to refuse the record: the source caps the questioning.
+    assert (
+        submission_problems(highfield, _complete(highfield, "observation", questioning_minutes=12))
+        == []
+    )
     # The limit is the observation's only; no limit where the specification sets none.
-    assert questioning_over_limit(highfield, "discussion", 30) is None
-    assert questioning_over_limit(_spec("st0071-epakit"), "observation", 30) is None
+    assert questioning_overrun(highfield, "discussion", 30) is None
+    assert questioning_overrun(_spec("st0071-epakit"), "observation", 30) is None
+
+
+def test_questioning_zero_is_refused_where_questioning_is_part_of_the_method(
+    highfield: Specification,
+) -> None:
+    message = questioning_zero(highfield, "observation", 0)
+    assert message is not None
+    assert "cannot be 0 minutes" in message
+    assert "the limit is 9 minutes" in message
+    assert questioning_zero(highfield, "observation", 1) is None
+    assert questioning_zero(highfield, "observation", None) is None
+    assert questioning_zero(_spec("st0071-epakit"), "observation", 0) is None
+    assert message in submission_problems(
+        highfield, _complete(highfield, "observation", questioning_minutes=0)
+    )
+
+
+def test_questioning_not_recorded_states_the_limit(highfield: Specification) -> None:
+    assert questioning_not_recorded(highfield, "observation", None) == (
+        "Enter the minutes of the question and answer session actually used (the limit is "
+        "9 minutes)."
+    )
+    assert questioning_not_recorded(highfield, "observation", 12) is None
+    assert questioning_not_recorded(highfield, "project", None) is None
 
 
 def test_interview_count_wrong_needs_exactly_ten_questions(highfield: Specification) -> None:
@@ -205,7 +238,8 @@ def test_submission_problems_list_everything_missing_in_form_order(
         "Enter the date of assessment.",
         "Enter the start and end times of the assessment.",
         "Choose how the assessment was carried out.",
-        "Enter the minutes of the question and answer session.",
+        "Enter the minutes of the question and answer session actually used (the limit is "
+        "9 minutes).",
     ]
     assert "22 criteria are not yet judged met or not met" in problems[4]
     assert problems[-1] == "Write your feedback to the apprentice."

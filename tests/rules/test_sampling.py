@@ -47,3 +47,15 @@ def test_the_random_share_samples_a_draw_below_the_percentage_only() -> None:
 def test_no_random_share_samples_nothing_and_everything_at_a_hundred_percent() -> None:
     assert not sample_decision(SamplingPolicy(percent_of_rest=0), 20, "pass", 0.0).sampled
     assert sample_decision(SamplingPolicy(percent_of_rest=100), 20, "pass", 0.9999).sampled
+
+
+def test_a_flagged_decision_is_always_sampled() -> None:
+    policy = SamplingPolicy(first_decisions=0, all_fails=False, percent_of_rest=0)
+    assert not sample_decision(policy, 20, "pass", 0.99).sampled
+    flagged = sample_decision(
+        policy, 20, "pass", 0.99, flagged="the question and answer session ran over its limit"
+    )
+    assert flagged.sampled
+    assert flagged.reason == (
+        "flagged for the IQA: the question and answer session ran over its limit"
+    )

@@ -186,6 +186,9 @@ NOT_IN_MATRIX = {
     "claims:draft_missing": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_decide": "needs an appeal: every role tested in tests/results/test_appeals.py",
+    "results:appeal_withdraw": (
+        "needs an appeal: every role tested in tests/results/test_appeals.py"
+    ),
     "documents:pdf": (
         "needs a document name: every person and document in tests/documents/test_permissions.py"
     ),

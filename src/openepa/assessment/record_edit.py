@@ -37,7 +37,7 @@ from openepa.assessment.records import FIELD_LABELS, RECORD_FIELDS, Conflict, Sa
 from openepa.assessment.refusals import RecordRefused, method_of_or_refuse
 from openepa.planning.plans import mode_choices
 from openepa.rules.labels import date_words, mode_words
-from openepa.rules.recording import KEY
+from openepa.rules.recording import KEY, questioning_overrun
 
 
 def _display(name: str, value: Any) -> str:
@@ -255,10 +255,14 @@ def edit_context(
         "occasion_rows": occasion_rows,
         "occasions_error": field_errors.get("occasions", ""),
         "questioning_hint": (
-            f"The minutes of questions after the observation: at most {limit.max_minutes} "
-            f"({limit.source.place})."
+            f"The minutes actually used for questions. The limit is {limit.max_minutes} "
+            f"minutes ({limit.source.place}): if more were used, record them and the IQA is "
+            "told."
             if _questioning(page) and limit
             else ""
+        ),
+        "questioning_overrun": questioning_overrun(
+            page.spec, page.method.id, record.questioning_minutes
         ),
         "live": live,
         "live_problem": live_problem,

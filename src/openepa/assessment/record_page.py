@@ -28,7 +28,7 @@ from openepa.registration.models import Registration
 from openepa.rules.errors import GradingInputError
 from openepa.rules.grading import MethodResult
 from openepa.rules.model import Method, Specification, Standard
-from openepa.rules.recording import KEY
+from openepa.rules.recording import KEY, questioning_overrun
 
 
 def safe_id(text: str) -> str:
@@ -274,6 +274,9 @@ def read_context(page: Page, record: AssessmentRecord | None, user: User) -> dic
             "live_problem": live_problem,
             "history": history_of(record),
             "field_labels": FIELD_LABELS,
+            "questioning_overrun": questioning_overrun(
+                page.spec, page.method.id, record.questioning_minutes
+            ),
         }
     )
     return context

@@ -29,7 +29,11 @@ from openepa.assessment.changes import (
     stored_value,
 )
 from openepa.assessment.models import AssessmentRecord, Judgement, RecordChange
-from openepa.assessment.refusals import RecordRefused, method_of_or_refuse
+from openepa.assessment.refusals import (
+    RecordRefused,
+    method_of_or_refuse,
+    require_independence,
+)
 from openepa.assessment.sittings import current_sitting, ensure_first_sitting
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
@@ -42,7 +46,7 @@ from openepa.rules.recording import (
     assessed_in_future,
     method_of,
     mode_not_allowed,
-    questioning_over_limit,
+    questioning_zero,
 )
 
 RECORD_FIELDS = (
@@ -130,6 +134,32 @@ def open_record(registration: Registration, method_id: str, user: User) -> Asses
     return record
 
 
+def open_or_read(registration: Registration, method_id: str, user: User) -> AssessmentRecord:
+    """The record the allocated assessor opens: the draft to keep, or one to read.
+
+    Where no record can be kept now (the sitting's result is released, the method carries
+    forward, the apprentice is back at the gateway), the method's latest submitted record
+    is returned to read; the refusal stands only when there is none.
+    """
+    try:
+        return open_record(registration, method_id, user)
+    except RecordRefused:
+        latest = (
+            AssessmentRecord.objects.filter(
+                registration=registration,
+                method_id=method_id,
+                status=AssessmentRecord.Status.SUBMITTED,
+            )
+            .select_related("sitting", "assessor", "submitted_by")
+            .order_by("-sitting__number")
+            .first()
+        )
+        if latest is None:
+            raise
+        latest.registration = registration
+        return latest
+
+
 def _from_booking(registration: Registration, method_id: str) -> dict[str, Any]:
     """Date, time, mode and occasions taken from the method's live booking, if any."""
     booking = (
@@ -196,7 +226,7 @@ def _comparable(value: Any) -> Any:
 def _field_problem(spec: Specification, method: Method, name: str, value: Any) -> str | None:
     """A value a field can never hold (checked as it is saved, not only on submission)."""
     if name == "questioning_minutes":
-        return questioning_over_limit(spec, method.id, value)
+        return questioning_zero(spec, method.id, value)
     if name == "mode":
         return mode_not_allowed(method, value or "")
     if name == "assessed_on":
@@ -228,12 +258,15 @@ def save_draft(
 
     A field is saved when its stored value is still what the person's page showed (or
     already what they want); otherwise it is a :class:`Conflict` and the stored value
-    stays. A value a field can never hold (Q&A minutes over the limit, a mode the method
-    does not allow, a date in the future, an unknown criterion) is refused in ``problems``
-    and the rest is saved.
+    stays. A value a field can never hold (0 Q&A minutes where questioning is part of the
+    method, a mode the method does not allow, a date in the future, an unknown criterion) is
+    refused in ``problems``
+    and the rest is saved. Nothing is saved once the assessor has declared a conflict with
+    the apprentice (:func:`require_independence`).
     """
     record = lock_record(record_pk, user)
     require_draft_for(record, user)
+    require_independence(record.registration, user)
     spec, _ = specs.rules_of(record.registration)
     method = method_of(spec, record.method_id)
     outcome = SaveOutcome(record=record)

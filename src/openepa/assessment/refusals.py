@@ -1,4 +1,4 @@
-"""Refusals of an action on an assessment record: the exception and the method lookup.
+"""Refusals of an action on an assessment record: the exception, the method lookup, independence.
 
 :class:`RecordRefused` carries the message (and every problem) the person is shown when the
 rules do not allow an action on a record now.
@@ -6,6 +6,9 @@ rules do not allow an action on a record now.
 
 from __future__ import annotations
 
+from openepa.accounts.models import User
+from openepa.planning.conflicts import conflict_refusal
+from openepa.registration.models import Registration
 from openepa.rules.model import Method, Specification
 from openepa.rules.recording import method_of
 
@@ -25,3 +28,10 @@ def method_of_or_refuse(spec: Specification, method_id: str) -> Method:
         return method_of(spec, method_id)
     except KeyError as error:
         raise RecordRefused(str(error.args[0])) from None
+
+
+def require_independence(registration: Registration, user: User) -> None:
+    """Refuse a judgement by someone who declared a conflict with the apprentice since."""
+    refusal = conflict_refusal(registration, user)
+    if refusal:
+        raise RecordRefused(refusal)

@@ -1,7 +1,8 @@
 """Submitting the assessor's record with the IQA sampling, and amending a submitted record.
 
 A submitted record is locked with the engine's grade, and the EPAO's sampling policy decides
-whether the IQA holds it. Only an IQA or an appeal reviewer can amend it, with a reason, and
+whether the IQA holds it (a record flagged for the IQA, such as a questioning overrun, is
+always held). Only an IQA or an appeal reviewer can amend it, with a reason, and
 the grade is then recomputed by the engine.
 """
 
@@ -27,7 +28,7 @@ from openepa.assessment.changes import (
 )
 from openepa.assessment.grading import exempt_criteria, grade_sitting
 from openepa.assessment.models import AssessmentRecord, Judgement, RecordChange
-from openepa.assessment.refusals import RecordRefused
+from openepa.assessment.refusals import RecordRefused, require_independence
 from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
 from openepa.rules.model import Specification
@@ -36,6 +37,7 @@ from openepa.rules.recording import (
     Entry,
     RecordData,
     method_of,
+    questioning_overrun,
     submission_problems,
 )
 from openepa.rules.sampling import SamplingPolicy, sample_decision
@@ -74,15 +76,24 @@ def _policy(epao_id: int) -> SamplingPolicy:
     )
 
 
+def _flag(spec: Specification, record: AssessmentRecord) -> str:
+    """Why the record is flagged for the IQA, in a few words (empty when it is not)."""
+    if questioning_overrun(spec, record.method_id, record.questioning_minutes):
+        return "the question and answer session ran over the specification's limit"
+    return ""
+
+
 @transaction.atomic
 def submit_record(record_pk: int, user: User, revision: int) -> AssessmentRecord:
     """Lock the record with the engine's grade and decide whether the IQA samples it.
 
-    Refused if the record changed since the person's page showed it (``revision``), or
-    with every problem that stops submission (:func:`submission_problems`).
+    Refused if the record changed since the person's page showed it (``revision``), once the
+    assessor has declared a conflict with the apprentice, or with every problem that stops
+    submission (:func:`submission_problems`).
     """
     record = lock_record(record_pk, user)
     require_draft_for(record, user)
+    require_independence(record.registration, user)
     if record.revision != revision:
         raise RecordRefused(changed_since(record, "submit"))
     spec, _ = specs.rules_of(record.registration)
@@ -103,7 +114,11 @@ def submit_record(record_pk: int, user: User, revision: int) -> AssessmentRecord
     )
     draw = secrets.SystemRandom().random()
     sampling = sample_decision(
-        _policy(record.registration.epao_id), earlier, method_result.grade, draw
+        _policy(record.registration.epao_id),
+        earlier,
+        method_result.grade,
+        draw,
+        flagged=_flag(spec, record),
     )
     now = clock.now()
     record.revision += 1

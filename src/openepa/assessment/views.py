@@ -24,7 +24,7 @@ from openepa.assessment.record_edit import (
     revision_to_submit,
 )
 from openepa.assessment.record_page import Page, history_context, read_context, record_page_of
-from openepa.assessment.records import open_record, save_draft
+from openepa.assessment.records import open_or_read, open_record, save_draft
 from openepa.assessment.refusals import RecordRefused
 from openepa.assessment.submission import submit_record
 from openepa.kernel.roles import role_required
@@ -67,7 +67,10 @@ def _refused_page(
 
 @role_required(*READERS)
 def record_page(request: HttpRequest, registration_pk: int, method_id: str) -> HttpResponse:
-    """The record of one method: the allocated assessor keeps it, others read it."""
+    """The record of one method: the allocated assessor keeps it, others read it.
+
+    Once the assessor can no longer keep it (the result released), they still read it.
+    """
     user = _user(request)
     registration = get_registration(user, registration_pk)
     page = record_page_of(registration, method_id)
@@ -81,8 +84,10 @@ def record_page(request: HttpRequest, registration_pk: int, method_id: str) -> H
             .first()
         )
         return render(request, "assessment/record.html", read_context(page, latest, user))
+    # A change needs the record of the current sitting; reading may show a released one.
+    opener = open_record if request.method == "POST" else open_or_read
     try:
-        record = open_record(registration, page.method.id, user)
+        record = opener(registration, page.method.id, user)
     except RecordRefused as refusal:
         return _refused_page(request, page, refusal)
     if request.method == "POST":

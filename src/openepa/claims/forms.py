@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -37,7 +38,11 @@ def _text(label: str, required_message: str | None = None, max_length: int = 100
 
 
 class ClaimForm(RevisionForm):
-    """The claim's details: the learner, the standard, the grade and the postal contact."""
+    """The claim's details: the learner, the standard, the grade and the postal contact.
+
+    ``grades`` are the grades the claim's specification awards (``awarded_by`` says whose):
+    the grade list offers only those.
+    """
 
     uln = forms.CharField(
         label="ULN (unique learner number)",
@@ -119,6 +124,22 @@ class ClaimForm(RevisionForm):
             "max_length": "The reason must be 2000 characters or fewer",
         },
     )
+
+    def __init__(
+        self,
+        *args: Any,
+        grades: Sequence[str] = SERVICE_GRADES,
+        awarded_by: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        grade = self.fields["overall_grade"]
+        assert isinstance(grade, forms.ChoiceField)
+        grade.choices = [(words, words) for words in grades]
+        if awarded_by:
+            grade.error_messages["invalid_choice"] = (
+                f"Select {' or '.join(grades)}: the only grades {awarded_by} awards"
+            )
 
     def clean_uln(self) -> str:
         value = str(self.cleaned_data["uln"]).strip()

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,7 @@ from openepa.rules.claims import (
     GRADE_WORDS,
     STATUS_LABELS,
     ClaimData,
+    claim_grades,
     claim_problems,
     move_problem,
     normalise_postcode,
@@ -229,6 +231,20 @@ def problems_of(claim: CertificateClaim) -> list[str]:
         policy.claim_top_grade_immediately,
         open_appeal,
     )
+
+
+@dataclass(frozen=True)
+class Grades:
+    """The grades a claim may carry, and whose specification awards them (in words)."""
+
+    words: tuple[str, ...]
+    awarded_by: str
+
+
+def grades_of(claim: CertificateClaim) -> Grades:
+    """The grades the claim's specification can award, for the claim's grade list."""
+    spec = specs.specification_of(claim.registration)
+    return Grades(claim_grades(spec), f"{spec.epao.name}'s specification for {spec.standard}")
 
 
 # --- changes ----------------------------------------------------------------------------
@@ -479,13 +495,24 @@ def _csv_safe(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+def ready_claims(user: User) -> QuerySet[CertificateClaim]:
+    """The claims in the user's scope that are ready: the only ones an export holds.
+
+    A draft has not passed its checks, and a claim already sent must not be sent twice.
+    """
+    return claims_for(user).filter(status=Status.READY)
+
+
 def _batches(claims: QuerySet[CertificateClaim]) -> Iterator[CertificateClaim]:
     """The claims in order, read BATCH rows at a time."""
     yield from claims.order_by("pk").iterator(chunk_size=BATCH)
 
 
 def export_json(claims: QuerySet[CertificateClaim]) -> Iterator[str]:
-    """The claims as a JSON array of certificate requests, in pieces to stream."""
+    """The claims as a JSON array of certificate requests, in pieces to stream.
+
+    The pages export :func:`ready_claims` only.
+    """
     yield "["
     first = True
     for claim in _batches(claims):

@@ -87,6 +87,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
             "sort": sort,
             "statuses": [(key, label, counts.get(key, 0)) for key, label in STATUS_LABELS.items()],
             "total": sum(counts.values()),
+            "ready": counts.get("ready", 0),
             "missing": services.results_without_claim(_user(request)).count(),
             "batch": services.BATCH,
         },
@@ -192,9 +193,10 @@ def _initial(claim: CertificateClaim) -> dict[str, Any]:
 def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a claim's details (not once it has been sent to the service)."""
     claim = _claim(request, pk)
+    grades = services.grades_of(claim)
     refusal_message = ""
     if request.method == "POST":
-        form = ClaimForm(request.POST)
+        form = ClaimForm(request.POST, grades=grades.words, awarded_by=grades.awarded_by)
         if form.is_valid():
             data = dict(form.cleaned_data)
             revision = data.pop("revision")
@@ -222,7 +224,7 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.info(request, "Nothing was changed")
                 return redirect("claims:detail", pk=claim.pk)
     else:
-        form = ClaimForm(initial=_initial(claim))
+        form = ClaimForm(initial=_initial(claim), grades=grades.words, awarded_by=grades.awarded_by)
     return render(
         request,
         "claims/edit.html",
@@ -236,9 +238,12 @@ def claim_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _stream(request: HttpRequest, kind: str) -> HttpResponseBase:
-    """The filtered claims streamed in batches (role_required types views as HttpResponse)."""
-    claims, status, _ = _filtered(request)
-    name = f"certificate-claims{'-' + status if status else ''}"
+    """The ready claims streamed in batches (role_required types views as HttpResponse).
+
+    Only ready claims go, whatever the list shows: a draft has not passed its checks.
+    """
+    claims = services.ready_claims(_user(request))
+    name = "certificate-claims-ready"
     if kind == "json":
         response = StreamingHttpResponse(
             services.export_json(claims), content_type="application/json"
@@ -254,11 +259,11 @@ def _stream(request: HttpRequest, kind: str) -> HttpResponseBase:
 
 @role_required(ADMIN)
 def export_json(request: HttpRequest) -> HttpResponse:
-    """The filtered claims as the service's certificate requests (JSON)."""
+    """The ready claims as the service's certificate requests (JSON)."""
     return _stream(request, "json")  # type: ignore[return-value]
 
 
 @role_required(ADMIN)
 def export_csv(request: HttpRequest) -> HttpResponse:
-    """The filtered claims as CSV, one row per claim."""
+    """The ready claims as CSV, one row per claim."""
     return _stream(request, "csv")  # type: ignore[return-value]

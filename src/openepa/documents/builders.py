@@ -271,7 +271,7 @@ def portfolio_matrix(registration: Registration) -> Built:
 def results_letter(result: Result) -> Built:
     """After release: the EPA results document (achieved) or the feedback letter (fail)."""
     from openepa.claims.models import CertificateClaim
-    from openepa.results.appeals import appeal_ends_on
+    from openepa.results.appeals import appeal_ends_on, closed_appeal, closed_in_words
     from openepa.results.reassessment import reassessment_state, released_on
 
     registration = result.registration
@@ -297,6 +297,7 @@ def results_letter(result: Result) -> Built:
         "methods": methods,
         "released_on": released_on(result),
         "appeal_ends_on": appeal_ends_on(result),
+        "appeal_closed": closed_in_words(closed) if (closed := closed_appeal(result)) else "",
     }
     if result.achieved:
         claim = CertificateClaim.objects.filter(result=result).first()

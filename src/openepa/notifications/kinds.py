@@ -40,6 +40,7 @@ KINDS: dict[str, Kind] = {
         Kind("registration_withdrawn", "Registration withdrawn"),
         Kind("gateway_decision", "Gateway decision"),
         Kind("allocation", "Assessor and IQA allocated"),
+        Kind("conflict_declared", "Conflict declared after allocation"),
         Kind("plan_ready_to_sign", "Assessment plan ready to sign"),
         Kind("plan_agreed", "Assessment plan agreed"),
         Kind("booking_made", "Assessment booked"),
@@ -73,6 +74,7 @@ KINDS: dict[str, Kind] = {
         Kind("appeal_lodged", "Appeal lodged"),
         Kind("appeal_assigned", "Appeal to review"),
         Kind("appeal_decided", "Appeal decided"),
+        Kind("appeal_withdrawn", "Appeal withdrawn"),
         Kind("claim_ready", "Certificate claim ready"),
         Kind("documents_ready", "Documents ready"),
     )

@@ -12,6 +12,8 @@ Kinds and keys:
   ``gateway_proposal:<proposal>`` (a proposal approved or rejected),
   ``gateway_confirmed:<registration>:<gateway date>``: the apprentice, provider, employer.
 - ``allocation``, ``allocation:<allocation record>``: the assessor, the IQA, the apprentice.
+- ``conflict_declared``, ``conflict_declared:<relationship>:<registration>:<role>``: the
+  EPAO's admins, to reallocate.
 - ``plan_ready_to_sign``, ``plan_ready:<plan>:<revision>``: the apprentice and the assessor.
 - ``plan_agreed``, ``plan_agreed:<plan>:<revision>``: the employer's people.
 - ``booking_made``, ``booking_made:<booking>``; ``booking_moved``,
@@ -24,6 +26,8 @@ Kinds and keys:
 - ``appeal_assigned``, ``appeal_assigned:<appeal>:<revision>``: the reviewer.
 - ``appeal_decided``, ``appeal_decided:<appeal>``: the apprentice, employer, provider and the
   EPAO's admins.
+- ``appeal_withdrawn``, ``appeal_withdrawn:<appeal>``: the EPAO's admins and the reviewer, if
+  one was assigned.
 - ``claim_ready``, ``claim_ready:<claim>:<revision>``: the EPAO's admins.
 """
 
@@ -54,7 +58,7 @@ from openepa.notifications.services import (
 )
 from openepa.planning import calendar
 from openepa.planning.models import Allocation as AllocationRecord
-from openepa.planning.models import AssessmentPlan, Booking
+from openepa.planning.models import AssessmentPlan, Booking, Relationship
 from openepa.registration.models import Registration
 from openepa.results.appeals import appeal_ends_on
 from openepa.results.models import Appeal, Result
@@ -182,6 +186,24 @@ def _plan_lines(registration: Registration, plan: AssessmentPlan) -> list[str]:
         f"{', ' + mode_words(m.mode) if m.mode else ''}"
         for m in plan.methods.order_by("position")
     ]
+
+
+def conflict_declared(
+    registration: Registration, relationship: Relationship, person: User, role: str
+) -> None:
+    """Ask the EPAO's admins to reallocate: the assessor or IQA is no longer independent."""
+    notify(
+        users=epao_admins(registration.epao_id),
+        kind="conflict_declared",
+        key=f"conflict_declared:{relationship.pk}:{registration.pk}:{role}",
+        registration=registration,
+        context={
+            "person": person,
+            "role": role,
+            "relationship": relationship,
+            "link": link("planning:allocate", registration.pk),
+        },
+    )
 
 
 def plan_ready_to_sign(
@@ -380,6 +402,27 @@ def appeal_decided(appeal: Appeal) -> None:
             "link": link("results:result", registration.pk),
         },
     )
+
+
+def appeal_withdrawn(appeal: Appeal) -> None:
+    """Tell the EPAO's admins, and the reviewer if assigned, that the appeal was withdrawn."""
+    registration = appeal.registration
+    reviewer = [appeal.reviewer] if appeal.reviewer_id and appeal.reviewer else []
+    for users, page in (
+        (list(epao_admins(registration.epao_id)), link("results:appeals")),
+        (reviewer, link("results:my_appeals")),
+    ):
+        notify(
+            users=users,
+            kind="appeal_withdrawn",
+            key=f"appeal_withdrawn:{appeal.pk}",
+            registration=registration,
+            context={
+                "appeal": appeal,
+                "withdrawn_on": timezone.localdate(appeal.withdrawn_at),
+                "link": page,
+            },
+        )
 
 
 def claim_ready(claim: CertificateClaim, marked_by: User) -> None:

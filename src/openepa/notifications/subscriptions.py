@@ -18,6 +18,7 @@ from openepa.planning.events import (
     AssessorAllocated,
     BookingMade,
     BookingMoved,
+    ConflictDeclared,
     PlanAgreed,
     PlanReadyToSign,
 )
@@ -26,6 +27,7 @@ from openepa.results.events import (
     AppealAssigned,
     AppealDecided,
     AppealLodged,
+    AppealWithdrawn,
     ReassessmentRecorded,
     ResultReleased,
 )
@@ -66,6 +68,12 @@ def gateway_confirmed(event: GatewayConfirmed) -> None:
 def allocated(event: AssessorAllocated) -> None:
     """Tell the assessor, the IQA and the apprentice of an allocation."""
     messages.allocated(event.registration, event.allocation)
+
+
+@subscribe(ConflictDeclared)
+def conflict_declared(event: ConflictDeclared) -> None:
+    """Ask the EPAO's admins to reallocate an apprentice whose assessor or IQA is conflicted."""
+    messages.conflict_declared(event.registration, event.relationship, event.person, event.role)
 
 
 @subscribe(PlanReadyToSign)
@@ -141,3 +149,9 @@ def claim_ready(event: ClaimReady) -> None:
 def documents_ready(event: DocumentsReady) -> None:
     """Tell the person who asked for a batch of documents that it is ready."""
     messages.documents_ready(event.batch)
+
+
+@subscribe(AppealWithdrawn)
+def appeal_withdrawn(event: AppealWithdrawn) -> None:
+    """Tell the EPAO's admins (and the reviewer, if one was assigned) the appeal was withdrawn."""
+    messages.appeal_withdrawn(event.appeal)

@@ -93,17 +93,22 @@ def workload_in(registration: Registration, weeks: tuple[date, date]) -> Combine
     return _counted(booked, "assessor_id") + _counted(planned, "plan__registration__assessor_id")
 
 
+def declared(relationship: Relationship) -> rules.Declared:
+    """A stored declaration as the allocation rules read it."""
+    return rules.Declared(
+        party=relationship.party,
+        target=relationship.uln
+        if relationship.party == rules.Party.APPRENTICE
+        else relationship.organisation_id or 0,
+        description=relationship.description,
+    )
+
+
 def _declared(profile: AssessorProfile | None) -> tuple[rules.Declared, ...]:
     if profile is None:
         return ()
     return tuple(
-        rules.Declared(
-            party=relationship.party,
-            target=relationship.uln
-            if relationship.party == rules.Party.APPRENTICE
-            else relationship.organisation_id or 0,
-            description=relationship.description,
-        )
+        declared(relationship)
         for relationship in profile.active_relationships  # type: ignore[attr-defined]
     )
 

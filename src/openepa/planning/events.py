@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from openepa.accounts.models import User
-from openepa.planning.models import Allocation, AssessmentPlan, Booking
+from openepa.planning.models import Allocation, AssessmentPlan, Booking, Relationship
 from openepa.registration.models import Registration
 
 
@@ -16,6 +16,19 @@ class AssessorAllocated:
 
     registration: Registration
     allocation: Allocation
+
+
+@dataclass(frozen=True)
+class ConflictDeclared:
+    """An allocated assessor or IQA declared a relationship that ends their independence.
+
+    ``role`` is "assessor" or "IQA"; the EPAO must reallocate the apprentice.
+    """
+
+    registration: Registration
+    relationship: Relationship
+    person: User
+    role: str
 
 
 @dataclass(frozen=True)

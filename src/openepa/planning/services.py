@@ -21,6 +21,7 @@ from django.db.models import F, QuerySet
 from openepa.accounts.models import Organisation, User
 from openepa.audit.services import diff, record_event
 from openepa.kernel import clock, events
+from openepa.planning.conflicts import announce_conflicts
 from openepa.planning.eligibility import candidates_for
 from openepa.planning.events import AssessorAllocated
 from openepa.planning.models import Allocation as AllocationRecord
@@ -172,7 +173,11 @@ def declare_relationship(
     apprentice_name: str = "",
     note: str = "",
 ) -> Relationship:
-    """Record a relationship the person declared (by themself or an EPAO admin for them)."""
+    """Record a relationship the person declared (by themself or an EPAO admin for them).
+
+    Where it ends their independence of an apprentice already allocated to them, the EPAO
+    is asked to reallocate (:func:`openepa.planning.conflicts.announce_conflicts`).
+    """
     party = Relationship.PARTY[Relationship.Kind(kind)]
     if party == rules.Party.APPRENTICE:
         if not uln:
@@ -208,6 +213,7 @@ def declare_relationship(
         changes={"relationship": (None, str(relationship))},
         reason=note,
     )
+    announce_conflicts(relationship, actor)
     return relationship
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from openepa.accounts.models import User
 from openepa.kernel.roles import role_required
 from openepa.planning import eligibility, services
+from openepa.planning.conflicts import conflict_rows, conflicted_allocations
 from openepa.planning.forms import (
     AllocationForm,
     ProfileForm,
@@ -36,6 +37,7 @@ from openepa.registration.models import Registration
 Role = User.Role
 ADMIN = Role.EPAO_ADMIN
 PAGE_SIZE = 25
+CONFLICTS_SHOWN = 10
 
 
 def _user(request: HttpRequest) -> User:
@@ -257,7 +259,11 @@ def relationship_remove(request: HttpRequest, user_pk: int, relationship_pk: int
 
 @role_required(ADMIN)
 def allocations(request: HttpRequest) -> HttpResponse:
-    """Apprentices whose gateway is accepted, those without an assessor first, paginated."""
+    """Apprentices whose gateway is accepted, those without an assessor first, paginated.
+
+    Above them, the apprentices whose assessor or IQA declared a conflict after allocation,
+    to reallocate.
+    """
     show = request.GET.get("show", "unallocated")
     if show not in ("unallocated", "all"):
         show = "unallocated"
@@ -270,7 +276,17 @@ def allocations(request: HttpRequest) -> HttpResponse:
     if show == "unallocated":
         registrations = registrations.filter(assessor__isnull=True)
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "planning/allocations.html", {"page_obj": page, "show": show})
+    conflicted = conflicted_allocations(_user(request))
+    return render(
+        request,
+        "planning/allocations.html",
+        {
+            "page_obj": page,
+            "show": show,
+            "conflicts": conflict_rows(list(conflicted[:CONFLICTS_SHOWN])),
+            "conflicted": conflicted.count(),
+        },
+    )
 
 
 def _weeks_words(registration: Registration) -> str:

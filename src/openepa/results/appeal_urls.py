@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
     path("appeals/to-review/", appeal_views.my_appeals, name="my_appeals"),
     path("appeals/<int:pk>/reviewer/", appeal_views.assign, name="appeal_assign"),
     path("appeals/<int:pk>/decide/", appeal_views.decide, name="appeal_decide"),
+    path("appeals/<int:pk>/withdraw/", appeal_views.withdraw, name="appeal_withdraw"),
 ]

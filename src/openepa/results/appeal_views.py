@@ -1,8 +1,9 @@
-"""Appeal pages: lodge (parties), list and assign (EPAO admin), review and decide (reviewer)."""
+"""Appeal pages: lodge and withdraw (parties), list and assign (EPAO admin), decide (reviewer)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,25 +11,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from openepa.accounts.models import User
 from openepa.kernel.roles import role_required
 from openepa.registration.access import Role, get_registration, party_of
+from openepa.results.appeal_reviewers import appealed_records, reviewer_candidates
 from openepa.results.appeals import (
     PARTIES,
     AppealRefused,
     appeal_ends_on,
-    appealed_records,
     appeals_for,
     appeals_of,
     appeals_to_review,
     assign_reviewer,
+    closed_appeal,
+    closed_in_words,
     decide_appeal,
     latest_result,
     lodge_appeal,
-    reviewer_candidates,
+    withdraw_appeal,
 )
 from openepa.results.forms_appeals import (
     AppealFilterForm,
     AssignReviewerForm,
     DecideAppealForm,
     LodgeAppealForm,
+    WithdrawAppealForm,
 )
 from openepa.results.models import Appeal
 from openepa.results.reassessment import result_history
@@ -44,6 +48,7 @@ def lodge(request: HttpRequest, pk: int) -> HttpResponse:
     if party_of(user, registration) not in PARTIES:
         raise Http404("No such apprentice")
     result = latest_result(registration)
+    closed = closed_appeal(result) if result else None
     methods = [(m["id"], m["name"]) for m in result.methods] if result else []
     form = LodgeAppealForm(request.POST or None, methods=methods)
     if request.method == "POST" and result is not None and form.is_valid():
@@ -68,10 +73,36 @@ def lodge(request: HttpRequest, pk: int) -> HttpResponse:
             "registration": registration,
             "result": result,
             "ends_on": appeal_ends_on(result) if result else None,
+            "closed": closed,
+            "closed_words": closed_in_words(closed) if closed else "",
             "appeals": appeals_of(registration),
             "form": form,
         },
     )
+
+
+@role_required(Role.APPRENTICE, Role.EMPLOYER, Role.PROVIDER)
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Whoever lodged the appeal withdraws it, saying why, before it is decided."""
+    user: User = request.user  # type: ignore[assignment]
+    appeal = _appeal_in_scope(user, pk)
+    if appeal.lodged_by_id != user.pk:
+        raise PermissionDenied("Only the person who lodged the appeal can withdraw it")
+    form = WithdrawAppealForm(request.POST or None, initial={"revision": appeal.revision})
+    if request.method == "POST" and appeal.status in Appeal.OPEN and form.is_valid():
+        try:
+            withdraw_appeal(
+                appeal,
+                user,
+                reason=form.cleaned_data["reason"],
+                revision=form.cleaned_data["revision"],
+            )
+        except AppealRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            messages.success(request, "Your appeal has been withdrawn. The EPAO has been told.")
+            return redirect("results:appeal_lodge", pk=appeal.registration_id)
+    return render(request, "results/appeal_withdraw.html", {"appeal": appeal, "form": form})
 
 
 @role_required(Role.EPAO_ADMIN)

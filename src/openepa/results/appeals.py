@@ -2,16 +2,15 @@
 
 The apprentice, their employer or their training provider lodges an appeal within the EPAO's
 appeal period. An EPAO admin assigns a reviewer: another assessor or an IQA of the EPAO, who
-did not assess any appealed method and is independent of the apprentice. The reviewer
-decides it upheld or not upheld with reasons; an upheld appeal may amend the appealed
-records' judgements, and the result is then graded again by the engine, its old grade kept
-in the result's history. Appeals are never deleted.
+did not assess any appealed method nor uphold or amend its decision as IQA, and is
+independent of the apprentice. The reviewer decides it upheld or not upheld with reasons; an
+upheld appeal may amend the appealed records' judgements, and the result is then graded again
+by the engine, its old grade kept in the result's history. Appeals are never deleted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
@@ -21,22 +20,26 @@ from django.utils import timezone
 
 from openepa.accounts.models import User
 from openepa.accounts.policy import policy_of
-from openepa.assessment.models import AssessmentRecord
 from openepa.assessment.refusals import RecordRefused
 from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
 from openepa.kernel import clock, events
-from openepa.planning.eligibility import candidates_for
+from openepa.planning.conflicts import conflict_refusal
 from openepa.registration.access import party_of, registrations_for
 from openepa.registration.models import Registration
-from openepa.results.events import AppealAssigned, AppealDecided, AppealLodged
+from openepa.results.appeal_reviewers import appealed_records, reviewer_problems
+from openepa.results.events import (
+    AppealAssigned,
+    AppealDecided,
+    AppealLodged,
+    AppealWithdrawn,
+)
 from openepa.results.models import Appeal, Result
 from openepa.results.reassessment import recalculate_result, released_on
 from openepa.rules import reassessment as rules
 from openepa.rules.dates import long_date
 
 PARTIES = ("apprentice", "employer", "provider")
-REVIEWER_ROLES = (User.Role.ASSESSOR, User.Role.IQA)
 Amendments = Mapping[int, Mapping[tuple[str, str], tuple[str, str]]]
 
 
@@ -86,6 +89,34 @@ def appeals_to_review(user: User) -> QuerySet[Appeal]:
     )
 
 
+def closed_appeal(result: Result) -> Appeal | None:
+    """The latest appeal against ``result`` that was decided or withdrawn, if any.
+
+    Once there is one, no further appeal is lodged and the results letter offers none.
+    """
+    return (
+        result.appeals.filter(status__in=(*Appeal.DECIDED, Appeal.Status.WITHDRAWN))
+        .select_related("lodged_by")
+        .order_by("-lodged_at", "-id")
+        .first()
+    )
+
+
+def closed_in_words(appeal: Appeal) -> str:
+    """What became of a decided or withdrawn appeal, in a sentence the parties read."""
+    lodged = long_date(timezone.localdate(appeal.lodged_at))
+    if appeal.status == Appeal.Status.WITHDRAWN and appeal.withdrawn_at:
+        return (
+            f"The appeal lodged on {lodged} by {appeal.lodged_by.full_name} was withdrawn on "
+            f"{long_date(timezone.localdate(appeal.withdrawn_at))}."
+        )
+    decided = long_date(timezone.localdate(appeal.decided_at)) if appeal.decided_at else ""
+    return (
+        f"The appeal lodged on {lodged} by {appeal.lodged_by.full_name} was "
+        f"{appeal.get_status_display().lower()} on {decided}."
+    )
+
+
 def _changed(appeal: Appeal) -> str:
     who = "Someone else"
     if appeal.decided_by is not None:
@@ -101,7 +132,9 @@ def _changed(appeal: Appeal) -> str:
 def _lock(appeal: Appeal, revision: int | None) -> Appeal:
     fresh = (
         Appeal.objects.select_for_update(of=("self",))
-        .select_related("registration__apprentice", "result", "decided_by", "assigned_by")
+        .select_related(
+            "registration__apprentice", "result", "decided_by", "assigned_by", "lodged_by"
+        )
         .get(pk=appeal.pk)
     )
     if revision is not None and fresh.revision != revision:
@@ -124,8 +157,9 @@ def lodge_appeal(
     """Lodge an appeal against the registration's latest result, as the party ``user`` is.
 
     Refused for anyone but the apprentice, employer or provider (403), without a released
-    result, without grounds, for a method the result does not have, after the appeal period,
-    or while an appeal against the same result is open.
+    result, without grounds or with grounds over 5,000 characters, for a method the result
+    does not have, after the appeal period, while an appeal against the same result is open,
+    or once one was decided or withdrawn.
     """
     party = party_of(user, registration)
     if party not in PARTIES:
@@ -143,6 +177,9 @@ def lodge_appeal(
             "Enter the grounds of the appeal: what you believe is wrong with the result.",
             field="grounds",
         )
+    too_long = rules.appeal_grounds_too_long(grounds.strip())
+    if too_long:
+        raise AppealRefused(too_long, field="grounds")
     known = {m["id"]: m["name"] for m in result.methods}
     unknown = [m for m in methods if m not in known]
     if unknown:
@@ -158,6 +195,12 @@ def lodge_appeal(
             f"An appeal against this result is already open: lodged by "
             f"{open_appeal.lodged_by.full_name} on "
             f"{long_date(timezone.localdate(open_appeal.lodged_at))}. It covers every party."
+        )
+    closed = closed_appeal(result)
+    if closed is not None:
+        raise AppealRefused(
+            f"{closed_in_words(closed)} It covered every party, so no further appeal against "
+            "this result is taken."
         )
     appeal = Appeal.objects.create(
         registration=registration,
@@ -184,56 +227,7 @@ def lodge_appeal(
     return appeal
 
 
-# --- reviewers ----------------------------------------------------------------------------
-
-
-def appealed_records(appeal: Appeal) -> list[AssessmentRecord]:
-    """The submitted records behind the appealed methods (every method if none is named)."""
-    methods = appeal.methods or [m["id"] for m in appeal.result.methods]
-    sittings = {m["id"]: m.get("sitting") for m in appeal.result.methods}
-    records = AssessmentRecord.objects.filter(
-        registration_id=appeal.registration_id,
-        method_id__in=methods,
-        status=AssessmentRecord.Status.SUBMITTED,
-    ).select_related("sitting", "assessor")
-    return [r for r in records if sittings.get(r.method_id) in (None, r.sitting.number)]
-
-
-def reviewer_problems(appeal: Appeal, person: User) -> list[str]:
-    """Every reason ``person`` may not review the appeal; empty when they may."""
-    registration = appeal.registration
-    problems: list[str] = []
-    if (
-        person.epao_id != registration.epao_id
-        or person.role not in REVIEWER_ROLES
-        or not person.is_active
-    ):
-        return [f"{person.full_name} is not an active assessor or IQA of this EPAO."]
-    for record in appealed_records(appeal):
-        if record.assessor_id == person.pk:
-            problems.append(
-                f"{person.full_name} assessed the {record.method_id} under appeal: the "
-                "reviewer must be someone else."
-            )
-    for verdict in candidates_for(registration, person.role, people=[person.pk]):
-        problems.extend(r for r in verdict.reasons if r.startswith("Not independent"))
-    return problems
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A person who might review the appeal, and why not, if so."""
-
-    person: User
-    problems: list[str]
-
-
-def reviewer_candidates(appeal: Appeal) -> list[Candidate]:
-    """The EPAO's active assessors and IQAs with the reasons each may not review."""
-    people = User.objects.filter(
-        epao_id=appeal.registration.epao_id, role__in=REVIEWER_ROLES, is_active=True
-    ).order_by("full_name")
-    return [Candidate(person, reviewer_problems(appeal, person)) for person in people]
+# --- reviewers (who may review: appeal_reviewers.py) --------------------------------------
 
 
 @transaction.atomic
@@ -242,6 +236,8 @@ def assign_reviewer(appeal: Appeal, user: User, reviewer: User, *, revision: int
     if party_of(user, appeal.registration) != "epao":
         raise PermissionDenied("Only an EPAO admin can assign an appeal's reviewer")
     fresh = _lock(appeal, revision)
+    if fresh.status == Appeal.Status.WITHDRAWN:
+        raise AppealRefused(_withdrawn(fresh))
     if fresh.status not in Appeal.OPEN:
         raise AppealRefused(
             f"The appeal was decided ({fresh.get_status_display().lower()}): its reviewer "
@@ -290,11 +286,14 @@ def decide_appeal(
     :func:`openepa.assessment.submission.amend_record`); each is amended with the reason at
     the appeal stage, and the result is then graded again (:func:`recalculate_result`).
     Refused for anyone but the assigned reviewer (403), an appeal already decided or
-    changed meanwhile (``revision``), without reasons, or amendments when not upheld.
+    changed meanwhile (``revision``), a reviewer who has since declared a conflict with the
+    apprentice, without reasons, or amendments when not upheld.
     """
     if appeal.reviewer_id != user.pk:
         raise PermissionDenied("Only the assigned reviewer can decide this appeal")
     fresh = _lock(appeal, None)
+    if fresh.status == Appeal.Status.WITHDRAWN:
+        raise AppealRefused(_withdrawn(fresh))
     if fresh.status != Appeal.Status.UNDER_REVIEW:
         raise AppealRefused(
             f"The appeal was already decided ({fresh.get_status_display().lower()}) by "
@@ -302,6 +301,9 @@ def decide_appeal(
         )
     if fresh.revision != revision:
         raise AppealRefused(_changed(fresh))
+    conflict = conflict_refusal(appeal.registration, user)
+    if conflict:
+        raise AppealRefused(conflict)
     reason = reason.strip()
     if not reason:
         raise AppealRefused(
@@ -342,4 +344,59 @@ def decide_appeal(
     if upheld:
         recalculate_result(fresh.result, user, reason, cause=f"appeal {fresh.pk} upheld")
     events.publish(AppealDecided(fresh))
+    return fresh
+
+
+# --- withdrawing --------------------------------------------------------------------------
+
+
+def _withdrawn(appeal: Appeal, opening: str = "The appeal was withdrawn") -> str:
+    when = (
+        f" on {long_date(timezone.localdate(appeal.withdrawn_at))}" if appeal.withdrawn_at else ""
+    )
+    return f"{opening} by {appeal.lodged_by.full_name}{when}: there is nothing more to decide."
+
+
+@transaction.atomic
+def withdraw_appeal(appeal: Appeal, user: User, *, reason: str, revision: int) -> Appeal:
+    """Whoever lodged the appeal withdraws it, saying why, before it is decided.
+
+    The appeal is kept, withdrawn, with when and why; the EPAO's admins (and the reviewer)
+    are told. Refused for anyone else (403), without a reason, once the appeal is decided or
+    withdrawn, or if it changed since the person's page showed it (``revision``).
+    """
+    if appeal.lodged_by_id != user.pk:
+        raise PermissionDenied("Only the person who lodged the appeal can withdraw it")
+    fresh = _lock(appeal, None)
+    if fresh.status == Appeal.Status.WITHDRAWN:
+        raise AppealRefused(_withdrawn(fresh, "This appeal was already withdrawn"))
+    if fresh.status not in Appeal.OPEN:
+        raise AppealRefused(
+            f"The appeal was decided ({fresh.get_status_display().lower()}) by "
+            f"{fresh.decided_by.full_name if fresh.decided_by else 'its reviewer'}: a decided "
+            "appeal cannot be withdrawn."
+        )
+    if fresh.revision != revision:
+        raise AppealRefused(_changed(fresh))
+    reason = reason.strip()
+    if not reason:
+        raise AppealRefused(
+            "Say why you are withdrawing the appeal: it is kept with the appeal.", field="reason"
+        )
+    old_status = fresh.status
+    fresh.status = Appeal.Status.WITHDRAWN
+    fresh.withdrawn_at, fresh.withdrawal_reason = clock.now(), reason
+    fresh.revision += 1
+    fresh.save(update_fields=["status", "withdrawn_at", "withdrawal_reason", "revision"])
+    record_event(
+        actor=user,
+        epao=fresh.registration.epao,
+        action="appeal.withdrawn",
+        obj=fresh,
+        registration=fresh.registration,
+        summary=f"Appeal withdrawn by {user.full_name} ({fresh.lodged_as})",
+        changes={"status": (old_status, fresh.status)},
+        reason=reason,
+    )
+    events.publish(AppealWithdrawn(fresh))
     return fresh

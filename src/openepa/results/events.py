@@ -64,3 +64,10 @@ class AppealDecided:
     """The reviewer decided an appeal."""
 
     appeal: Appeal
+
+
+@dataclass(frozen=True)
+class AppealWithdrawn:
+    """The person who lodged an appeal withdrew it before it was decided."""
+
+    appeal: Appeal

@@ -1,4 +1,4 @@
-"""Forms for resits and retakes, and for lodging, assigning and deciding appeals."""
+"""Forms for resits and retakes, and for lodging, withdrawing, assigning and deciding appeals."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Judgement
 from openepa.kernel.forms import GovukDateField
 from openepa.results.models import Appeal
+from openepa.rules.reassessment import APPEAL_GROUNDS_MAX_CHARACTERS
 
 
 class ReassessmentForm(forms.Form):
@@ -56,7 +57,14 @@ class LodgeAppealForm(forms.Form):
     grounds = forms.CharField(
         label="Grounds of the appeal",
         widget=forms.Textarea,
-        error_messages={"required": "Enter the grounds of the appeal."},
+        max_length=APPEAL_GROUNDS_MAX_CHARACTERS,
+        error_messages={
+            "required": "Enter the grounds of the appeal.",
+            "max_length": (
+                f"The grounds must be {APPEAL_GROUNDS_MAX_CHARACTERS:,} characters or fewer: "
+                "shorten them, and send any longer account to the EPAO as evidence."
+            ),
+        },
     )
     methods = forms.MultipleChoiceField(
         label="Methods appealed (optional)",
@@ -69,6 +77,21 @@ class LodgeAppealForm(forms.Form):
         field = self.fields["methods"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = methods
+
+
+class WithdrawAppealForm(forms.Form):
+    """Whoever lodged the appeal withdraws it, saying why."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why are you withdrawing the appeal?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={
+            "required": "Say why you are withdrawing the appeal.",
+            "max_length": "The reason must be 2,000 characters or fewer.",
+        },
+    )
 
 
 class AssignReviewerForm(forms.Form):

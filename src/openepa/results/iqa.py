@@ -4,7 +4,8 @@ When an assessor submits a record, :func:`openepa.assessment.submission.submit_r
 with the EPAO's policy whether the decision is sampled and, if so, holds it for IQA. The
 registration's IQA then either upholds the decision or amends its judgements with a reason
 (the engine re-grades the record). Only the registration's IQA may decide, never the
-assessor who made the decision; a decision already taken is refused with who and when. Both
+assessor who made the decision nor an IQA who has since declared a conflict with the
+apprentice; a decision already taken is refused with who and when. Both
 outcomes are kept in the record's history and the audit log.
 """
 
@@ -23,8 +24,10 @@ from openepa.assessment.models import AssessmentRecord, RecordChange
 from openepa.assessment.refusals import RecordRefused
 from openepa.assessment.submission import amend_record
 from openepa.audit.services import record_event
-from openepa.kernel import clock
+from openepa.kernel import clock, specs
+from openepa.planning.conflicts import conflict_refusal
 from openepa.registration.access import registrations_for
+from openepa.rules.recording import questioning_overrun
 
 Held = AssessmentRecord.Iqa.HELD
 
@@ -72,6 +75,13 @@ def record_for(user: User, record_pk: int) -> AssessmentRecord:
     return record
 
 
+def flags_of(record: AssessmentRecord) -> list[str]:
+    """What the record flags for the IQA (a questioning overrun), each in a sentence."""
+    spec, _ = specs.rules_of(record.registration)
+    overrun = questioning_overrun(spec, record.method_id, record.questioning_minutes)
+    return [overrun] if overrun else []
+
+
 def iqa_refusal(record: AssessmentRecord, user: User) -> str | None:
     """Why ``user`` may not take the IQA decision on ``record`` now, or None if they may."""
     if record.assessor_id == user.pk or record.submitted_by_id == user.pk:
@@ -87,7 +97,7 @@ def iqa_refusal(record: AssessmentRecord, user: User) -> str | None:
         )
     if record.iqa_status != Held:
         return _already_decided(record)
-    return None
+    return conflict_refusal(record.registration, user)
 
 
 def _already_decided(record: AssessmentRecord) -> str:

@@ -279,6 +279,7 @@ def iqa_review(request: HttpRequest, record_pk: int) -> HttpResponse:
             "form": form,
             "rows": form.rows(),
             "refusal": refusal,
+            "flags": iqa.flags_of(record),
             "history": history_rows(record),
             "labels": dict(Judgement.Value.choices),
         },

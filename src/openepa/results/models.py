@@ -77,15 +77,20 @@ class ResultChange(models.Model):
 
 
 class Appeal(models.Model):
-    """An appeal against a released result, reviewed by another assessor or an IQA."""
+    """An appeal against a released result, reviewed by another assessor or an IQA.
+
+    Whoever lodged it may withdraw it before it is decided; a withdrawn appeal is kept.
+    """
 
     class Status(models.TextChoices):
         LODGED = "lodged", "Lodged"
         UNDER_REVIEW = "under_review", "Under review"
         UPHELD = "upheld", "Upheld"
         NOT_UPHELD = "not_upheld", "Not upheld"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     OPEN = (Status.LODGED, Status.UNDER_REVIEW)
+    DECIDED = (Status.UPHELD, Status.NOT_UPHELD)
 
     registration = models.ForeignKey(
         "registration.Registration", on_delete=models.PROTECT, related_name="appeals"
@@ -115,6 +120,10 @@ class Appeal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the person who lodged it withdrew it."
+    )
+    withdrawal_reason = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=1)
 
     class Meta:

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from openepa.rules.dates import long_date
 from openepa.rules.identifiers import uln_problem
+from openepa.rules.model import Specification
 from openepa.rules.reassessment import appeal_period_ends
 
 SERVICE = "the apprenticeship assessment service"
@@ -95,6 +96,20 @@ class ClaimData:
     postcode: str
     held_family_name: str | None
     result_grade: str | None
+
+
+def claim_grades(spec: Specification) -> tuple[str, ...]:
+    """The grades a claim may carry: the achieved overall grades the specification awards.
+
+    Read from its overall grading (every grade its table gives, or pass and distinction under
+    "a distinction in every method"), in the service's words and in rank order: never a
+    grade such as Merit that the specification cannot award.
+    """
+    if spec.overall.rule == "table":
+        awarded = {row.get("grade") for row in spec.overall.table}
+    else:
+        awarded = {"pass", "distinction"}
+    return tuple(words for grade, words in GRADE_WORDS.items() if grade in awarded)
 
 
 def normalise_postcode(value: str) -> str | None:

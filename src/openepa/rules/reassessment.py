@@ -245,3 +245,18 @@ def appeal_late(released_on: date, days: int, on: date) -> str | None:
         f"The appeal period of {days} days ended on {long_date(ends)}: the result was released on "
         f"{long_date(released_on)}, and appeals are accepted within {days} days of the release."
     )
+
+
+#: The longest grounds of an appeal, in characters: room for a full account on one page.
+APPEAL_GROUNDS_MAX_CHARACTERS = 5000
+
+
+def appeal_grounds_too_long(grounds: str) -> str | None:
+    """Refuse grounds longer than :data:`APPEAL_GROUNDS_MAX_CHARACTERS`."""
+    length = len(grounds)
+    if length <= APPEAL_GROUNDS_MAX_CHARACTERS:
+        return None
+    return (
+        f"The grounds must be {APPEAL_GROUNDS_MAX_CHARACTERS:,} characters or fewer: you "
+        f"entered {length:,}. Shorten them, and send any longer account to the EPAO as evidence."
+    )

@@ -1,9 +1,10 @@
-"""What an assessor's record of a method must hold before it can be submitted.
+"""What an assessor's record of a method must hold before it can be submitted, and its flags.
 
 Each rule is one named function returning the message the assessor sees (or None when the
 rule holds). The key is seed 002's: met (a tick), not met (a cross), met with a comment (a
 bullet point) and question raised (Q). A question raised is not yet a judgement, so the
-engine counts that criterion as not yet judged.
+engine counts that criterion as not yet judged. A flag (:func:`questioning_overrun`) does not
+stop a submission: the record keeps what happened and the IQA is told.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from fractions import Fraction
 
 from openepa.rules.grading import Judgement
 from openepa.rules.labels import mode_words
-from openepa.rules.model import Duration, Method, Specification
+from openepa.rules.model import Duration, Method, Minutes, Specification
 
 KEY: dict[str, str] = {
     "met": "Met (✓)",
@@ -73,17 +74,52 @@ def method_of(spec: Specification, method_id: str) -> Method:
     raise KeyError(f"{spec.id} has no method {method_id}: {', '.join(m.id for m in spec.methods)}")
 
 
-def questioning_over_limit(spec: Specification, method_id: str, minutes: int | None) -> str | None:
-    """The observation's question-and-answer time is above the specification's limit."""
+def questioning_limit(spec: Specification, method_id: str) -> Minutes | None:
+    """The specification's limit on the method's question-and-answer time, if it sets one."""
     limit = spec.evidence.observation_questioning
-    if limit is None or limit.method != method_id or minutes is None:
+    if limit is None or limit.method != method_id:
         return None
-    if minutes <= limit.max_minutes:
+    return limit
+
+
+def questioning_not_recorded(
+    spec: Specification, method_id: str, minutes: int | None
+) -> str | None:
+    """Where the specification limits the questioning, the minutes used must be recorded."""
+    limit = questioning_limit(spec, method_id)
+    if limit is None or minutes is not None:
         return None
     return (
-        f"The question and answer session lasted {minutes} minutes: the limit is "
-        f"{limit.max_minutes} minutes{_quote(limit.source.place, limit.source.quote)}. "
-        f"Record the minutes actually used for questions, at most {limit.max_minutes}."
+        "Enter the minutes of the question and answer session actually used (the limit is "
+        f"{limit.max_minutes} minutes)."
+    )
+
+
+def questioning_zero(spec: Specification, method_id: str, minutes: int | None) -> str | None:
+    """Questioning the specification makes part of the method cannot have taken 0 minutes."""
+    limit = questioning_limit(spec, method_id)
+    if limit is None or minutes != 0:
+        return None
+    return (
+        "Enter the minutes the question and answer session actually lasted: questioning is "
+        "part of this method, so it cannot be 0 minutes; the limit is "
+        f"{limit.max_minutes} minutes{_quote(limit.source.place, limit.source.quote)}."
+    )
+
+
+def questioning_overrun(spec: Specification, method_id: str, minutes: int | None) -> str | None:
+    """The questioning ran over the specification's limit: recorded as used, flagged for the IQA.
+
+    The source caps the questioning the assessor may do, not what is written down, so the
+    minutes actually used are kept and the record is not refused.
+    """
+    limit = questioning_limit(spec, method_id)
+    if limit is None or minutes is None or minutes <= limit.max_minutes:
+        return None
+    return (
+        f"The question and answer session lasted {minutes} minutes, "
+        f"{minutes - limit.max_minutes} over the limit of {limit.max_minutes} minutes"
+        f"{_quote(limit.source.place, limit.source.quote)}: flagged for the IQA."
     )
 
 
@@ -216,10 +252,8 @@ def submission_problems(spec: Specification, data: RecordData) -> list[str]:
     problems.append(mode_not_allowed(method, data.mode))
     problems.append(occasions_short(method, data.occasions))
     problems.append(several_occasions_not_allowed(method, data.occasions))
-    limit = spec.evidence.observation_questioning
-    if limit is not None and limit.method == method.id and data.questioning_minutes is None:
-        problems.append("Enter the minutes of the question and answer session.")
-    problems.append(questioning_over_limit(spec, method.id, data.questioning_minutes))
+    problems.append(questioning_not_recorded(spec, method.id, data.questioning_minutes))
+    problems.append(questioning_zero(spec, method.id, data.questioning_minutes))
     problems.append(interview_count_wrong(spec, method.id, data.interview_questions))
     problems.append(unjudged_criteria(method, data))
     problems.extend(comment_missing(cid, entry) for cid, entry in data.entries.items())

@@ -1,8 +1,9 @@
 """Which assessment decisions an internal quality assurer (IQA) samples.
 
 An EPAO's policy samples every decision among each assessor's first few, every fail, every
-distinction, and a stated share of the rest chosen at random. The random number drawn is
-given to the rule (and recorded by the caller), so a decision can always be explained.
+distinction, and a stated share of the rest chosen at random; a decision flagged for the IQA
+(a questioning overrun) is always sampled. The random number drawn is given to the rule (and
+recorded by the caller), so a decision can always be explained.
 """
 
 from __future__ import annotations
@@ -29,13 +30,17 @@ class Sampling:
 
 
 def sample_decision(
-    policy: SamplingPolicy, earlier_decisions: int, grade: str, draw: float
+    policy: SamplingPolicy, earlier_decisions: int, grade: str, draw: float, flagged: str = ""
 ) -> Sampling:
     """Decide whether an assessor's decision is sampled.
 
     ``earlier_decisions`` is how many decisions the assessor submitted before this one;
-    ``draw`` is a random number in [0, 1). The first rule that applies decides.
+    ``draw`` is a random number in [0, 1); ``flagged`` says why the record is flagged for the
+    IQA (a questioning overrun), if it is. The first rule that applies decides: a flagged
+    decision is always sampled, so the IQA sees the flag.
     """
+    if flagged:
+        return Sampling(True, f"flagged for the IQA: {flagged}")
     if earlier_decisions < policy.first_decisions:
         return Sampling(
             True,

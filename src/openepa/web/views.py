@@ -11,6 +11,7 @@ from django.templatetags.static import static
 from openepa.accounts.models import User
 from openepa.gateway.review import awaiting_review
 from openepa.kernel.roles import role_required
+from openepa.planning.conflicts import conflicted_allocations
 from openepa.registration.access import registrations_for
 
 
@@ -57,6 +58,7 @@ def to_do(user: User) -> dict[str, int]:
         counts["appeals"] = Appeal.objects.filter(
             registration__epao_id=user.epao_id, status__in=Appeal.OPEN
         ).count()
+        counts["conflicts"] = conflicted_allocations(user).count()
     return counts
 
 

@@ -9,7 +9,7 @@ from django import template
 from openepa.accounts.models import User
 from openepa.kernel import clock
 from openepa.registration.models import Registration
-from openepa.results.appeals import appeal_ends_on, appeals_of, latest_result
+from openepa.results.appeals import appeal_ends_on, appeals_of, closed_appeal, latest_result
 from openepa.results.reassessment import gateway_note, reassessment_state
 
 register = template.Library()
@@ -35,7 +35,10 @@ def epa_section(registration: Registration, user: User) -> dict[str, Any]:
         "is_admin": user.role == User.Role.EPAO_ADMIN,
         "is_party": user.role in PARTIES,
         "appeal_until": appeal_until,
-        "appeal_open": appeal_until is not None and clock.today() <= appeal_until,
+        "appeal_open": appeal_until is not None
+        and clock.today() <= appeal_until
+        and result is not None
+        and closed_appeal(result) is None,
         "appeals": appeals_of(registration),
     }
 

@@ -18,7 +18,11 @@ MONTH_PARTS = [("month", "Month", 2), ("year", "Year", 4)]
 
 @register.inclusion_tag("govuk/field.html")
 def field(bound: forms.BoundField, **options: Any) -> dict[str, Any]:
-    """Render a bound field with its label, hint and error message as GOV.UK does."""
+    """Render a bound field with its label, hint and error message as GOV.UK does.
+
+    ``count=True`` on a text area with a ``max_length`` adds GOV.UK's character count (the
+    count shown as the person types, by GOV.UK Frontend's own script).
+    """
     widget = bound.field.widget
     context: dict[str, Any] = {
         "field": bound,
@@ -41,6 +45,10 @@ def field(bound: forms.BoundField, **options: Any) -> dict[str, Any]:
         context["kind"] = "radios"
     elif isinstance(widget, forms.Textarea):
         context["kind"] = "textarea"
+        maxlength = getattr(bound.field, "max_length", None)
+        if options.get("count") and maxlength:
+            context["maxlength"] = maxlength
+            context["maxlength_text"] = f"{maxlength:,}"
     elif isinstance(widget, forms.Select):
         context["kind"] = "select"
     elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
