@@ -19,6 +19,8 @@ from openepa.kernel.forms import (
     MonthField,
     RecordChoiceField,
     WholeNumberField,
+    box_number,
+    year_problem,
 )
 
 HUGE = "99999999999999999999"
@@ -128,3 +130,16 @@ def test_a_record_choice_in_other_digits_is_not_a_choice(db: Any) -> None:
     for text in (fullwidth, "²", HUGE):
         with pytest.raises(forms.ValidationError, match="Choose an organisation from the list"):
             field.clean(text)
+
+
+def test_year_problem() -> None:
+    assert year_problem("Date", 1900, "2024") is None
+    assert year_problem("Date", 2100, "2024") is None
+    assert year_problem("Date", 2101, "2024") == (
+        "Date must have a year from 1900 to 2100, like 2024"
+    )
+
+
+def test_box_number() -> None:
+    assert box_number("0027") == 27
+    assert box_number("9" * 5000) == 10**9
