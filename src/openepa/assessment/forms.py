@@ -19,7 +19,8 @@ from django.http import QueryDict
 
 from openepa.assessment.changes import JudgementKey
 from openepa.assessment.records import Edit
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import GovukDateField, WholeNumberField
+from openepa.rules.identifiers import whole_number
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%H%M"]
 #: The largest number of occasions read from one form.
@@ -51,7 +52,7 @@ class RecordFieldsForm(forms.Form):
             "the specification allows only those"
         },
     )
-    questioning_minutes = forms.IntegerField(
+    questioning_minutes = WholeNumberField(
         label="Question and answer minutes",
         required=False,
         min_value=0,
@@ -142,16 +143,13 @@ def _original(data: QueryDict, name: str) -> Any:
         except ValueError:
             return None
     if name == "questioning_minutes":
-        return int(text) if text.isdigit() else None
+        return whole_number(text)
     return text
 
 
 def _occasions(data: QueryDict) -> tuple[list[dict[str, Any]], str | None, list[dict[str, str]]]:
     """The occasion rows typed (empty rows left out), an error, and the rows as typed."""
-    try:
-        count = min(int(data.get("occasions-count", "0")), MAX_OCCASIONS)
-    except ValueError:
-        count = 0
+    count = whole_number(data.get("occasions-count") or "", high=MAX_OCCASIONS) or 0
     rows: list[dict[str, Any]] = []
     typed: list[dict[str, str]] = []
     error: str | None = None
@@ -166,10 +164,11 @@ def _occasions(data: QueryDict) -> tuple[list[dict[str, Any]], str | None, list[
         except ValueError:
             error = f"Occasion {index + 1}: enter its date, like 2026-09-15"
             continue
-        if not minutes_text.isdigit() or not 0 < int(minutes_text) <= 600:
+        minutes = whole_number(minutes_text, low=1, high=600)
+        if minutes is None:
             error = f"Occasion {index + 1}: enter its minutes as a whole number, like 30"
             continue
-        rows.append({"on": on.isoformat(), "minutes": int(minutes_text)})
+        rows.append({"on": on.isoformat(), "minutes": minutes})
     return rows, error, typed
 
 

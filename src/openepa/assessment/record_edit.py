@@ -36,6 +36,7 @@ from openepa.assessment.record_page import (
 from openepa.assessment.records import FIELD_LABELS, RECORD_FIELDS, Conflict, SaveOutcome
 from openepa.assessment.refusals import RecordRefused, method_of_or_refuse
 from openepa.planning.plans import mode_choices
+from openepa.rules.identifiers import whole_number
 from openepa.rules.labels import date_words, mode_words
 from openepa.rules.recording import KEY, questioning_overrun
 
@@ -290,10 +291,7 @@ def needs_person(posted: Posted, outcome: SaveOutcome) -> bool:
 
 def revision_to_submit(posted_revision: str, outcome: SaveOutcome) -> int:
     """The revision a submission expects: the page's, or the one its own save just made."""
-    try:
-        revision = int(posted_revision)
-    except ValueError:
-        revision = 0
+    revision = whole_number(posted_revision) or 0
     if outcome.saved and revision == outcome.record.revision - 1:
         revision = outcome.record.revision
     return revision

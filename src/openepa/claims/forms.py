@@ -8,20 +8,18 @@ from typing import Any
 from django import forms
 
 from openepa.claims.models import CertificateClaim
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, WholeNumberField
 from openepa.rules.claims import SERVICE_GRADES, normalise_postcode
 from openepa.rules.identifiers import uln_problem
-
-STALE = "This page is out of date: reload it and try again"
 
 
 class RevisionForm(forms.Form):
     """A form that carries the revision of the claim the page showed."""
 
-    revision = forms.IntegerField(
+    revision = WholeNumberField(
         widget=forms.HiddenInput,
         min_value=1,
-        error_messages={"required": STALE, "invalid": STALE, "min_value": STALE},
+        error_messages=STALE_MESSAGES,
     )
 
 
@@ -56,13 +54,13 @@ class ClaimForm(RevisionForm):
     given_names = _text("Given names", "Enter the apprentice's given names")
     standard_reference = forms.RegexField(
         label="Standard reference",
-        regex=r"^ST\d{4}$",
+        regex=r"^ST[0-9]{4}$",
         error_messages={
             "required": "Enter the standard reference, like ST0071",
             "invalid": "Enter the standard reference as ST and 4 digits, like ST0071",
         },
     )
-    standard_code = forms.IntegerField(
+    standard_code = WholeNumberField(
         label="Standard code (LARS)",
         required=False,
         min_value=1,
@@ -75,7 +73,7 @@ class ClaimForm(RevisionForm):
     )
     version = forms.RegexField(
         label="Version of the standard",
-        regex=r"^\d+\.\d+$",
+        regex=r"^[0-9]+\.[0-9]+$",
         max_length=8,
         error_messages={
             "required": "Enter the version of the standard, like 1.2",

@@ -40,6 +40,7 @@ from openepa.rules.claims import (
     move_problem,
     normalise_postcode,
 )
+from openepa.rules.identifiers import whole_number
 
 Status = CertificateClaim.Status
 
@@ -407,7 +408,8 @@ def mark_ready(
 
 
 def _number(text: str) -> int | str:
-    return int(text) if text.isdigit() else text
+    number = whole_number(text)
+    return text if number is None else number
 
 
 def certificate_request(claim: CertificateClaim) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from openepa.kernel.roles import role_required
 from openepa.registration.access import Role, get_registration
 from openepa.registration.models import Registration
 from openepa.registration.timing import long_date
+from openepa.rules.identifiers import whole_number
 
 PAGE_SIZE = 25
 R = TypeVar("R", bound=HttpResponseBase)
@@ -57,13 +58,17 @@ def pdf(request: HttpRequest, registration_pk: int, name: str) -> HttpResponse:
         return _refused(request, registration, 403, services.refusal(name))
     method = request.GET.get("method", "")
     record = request.GET.get("record", "")
+    record_id = whole_number(record, low=1) if record else None
+    if record and record_id is None:
+        message = f"There is no record {record!r}: open the document from the apprentice's page."
+        return _refused(request, registration, 404, message)
     try:
         data = services.render_document(
             name,
             registration,
             viewer=user,
             method=method,
-            record=int(record) if record.isdigit() else None,
+            record=record_id,
         )
     except services.DocumentUnavailable as unavailable:
         return _refused(request, registration, 404, unavailable.message)

@@ -8,20 +8,16 @@ from django import forms
 
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.wording import EVIDENCE_TYPES, LEVELS, subject_of
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, WholeNumberField
 
 
 class RevisionForm(forms.Form):
     """A form that carries the revision of the record the page showed."""
 
-    revision = forms.IntegerField(
+    revision = WholeNumberField(
         widget=forms.HiddenInput,
         min_value=1,
-        error_messages={
-            "required": "This page is out of date: reload it and try again",
-            "invalid": "This page is out of date: reload it and try again",
-            "min_value": "This page is out of date: reload it and try again",
-        },
+        error_messages=STALE_MESSAGES,
     )
 
 

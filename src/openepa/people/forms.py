@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, Set
 from django.core.exceptions import ValidationError
 
 from openepa.accounts.models import Invitation, Organisation, User
+from openepa.kernel.forms import RecordChoiceField
 from openepa.people import services
 from openepa.registration.models import Apprentice
 from openepa.rules.identifiers import ukprn_problem, uln_problem
@@ -236,7 +237,7 @@ class PeopleFilterForm(forms.Form):
     )
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OrganisationChoiceField(RecordChoiceField):
     """An organisation shown with its kind, so providers and employers are told apart."""
 
     def label_from_instance(self, obj: Organisation) -> str:

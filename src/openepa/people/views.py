@@ -36,6 +36,7 @@ from openepa.people.forms import (
     ResetPasswordForm,
 )
 from openepa.registration.access import get_registration
+from openepa.rules.identifiers import whole_number
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 25
@@ -105,7 +106,7 @@ def people(request: HttpRequest) -> HttpResponse:
     if organisation_id := request.GET.get("organisation", "").strip():
         organisation = Organisation.objects.filter(
             Q(pk=user.epao_id) | Q(epao_id=user.epao_id),
-            pk=int(organisation_id) if organisation_id.isdigit() else 0,
+            pk=whole_number(organisation_id, low=1) or 0,
         ).first()
         if organisation is None:
             raise Http404("No such organisation")
@@ -131,7 +132,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
     if organisation_id := request.GET.get("organisation", ""):
         organisation = Organisation.objects.filter(
-            epao_id=user.epao_id, pk=int(organisation_id) if organisation_id.isdigit() else 0
+            epao_id=user.epao_id, pk=whole_number(organisation_id, low=1) or 0
         ).first()
         if organisation is not None:
             initial = {"organisation": organisation.pk, "role": organisation.kind}

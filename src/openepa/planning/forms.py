@@ -7,22 +7,21 @@ from typing import Any, cast
 from django import forms
 
 from openepa.accounts.models import Organisation
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, RecordChoiceField, WholeNumberField
 from openepa.planning.models import Relationship
 from openepa.rules.allocation import WEEKDAYS
 from openepa.rules.identifiers import uln_problem
 
 SAME_PERSON = "The IQA must be someone other than the assessor: choose another IQA"
-STALE = "This page is out of date: reload it and try again"
 
 
 class RevisionForm(forms.Form):
     """A form that carries the revision of the record the page showed."""
 
-    revision = forms.IntegerField(
+    revision = WholeNumberField(
         widget=forms.HiddenInput,
         min_value=1,
-        error_messages={"required": STALE, "invalid": STALE, "min_value": STALE},
+        error_messages=STALE_MESSAGES,
     )
 
 
@@ -35,7 +34,7 @@ class ProfileForm(RevisionForm):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select specifications from the list"},
     )
-    weekly_capacity = forms.IntegerField(
+    weekly_capacity = WholeNumberField(
         label="Assessments a week",
         min_value=0,
         max_value=50,
@@ -95,7 +94,7 @@ class UnavailableForm(forms.Form):
         return data
 
 
-class OrganisationField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class OrganisationField(RecordChoiceField):
     """An employer or training provider, shown with which it is."""
 
     def label_from_instance(self, obj: Organisation) -> str:

@@ -11,20 +11,18 @@ from typing import Any
 
 from django import forms
 
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, WholeNumberField
 from openepa.planning.plans import SUBMISSIONS, mode_choices
 from openepa.rules.model import Method
-
-STALE = "This page is out of date: reload it and try again"
 
 
 class _Revision(forms.Form):
     """Carries the revision of the record the page showed (0 for a plan not yet recorded)."""
 
-    revision = forms.IntegerField(
+    revision = WholeNumberField(
         widget=forms.HiddenInput,
         min_value=0,
-        error_messages={"required": STALE, "invalid": STALE, "min_value": STALE},
+        error_messages=STALE_MESSAGES,
     )
 
 
@@ -38,6 +36,9 @@ class PlanForm(_Revision):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"max_length": "The notes must be 5,000 characters or fewer"},
+    )
+    confirm = forms.BooleanField(
+        label="I have read the warnings and want to save the plan anyway", required=False
     )
 
     def __init__(self, *args: Any, methods: list[Method], **kwargs: Any) -> None:
@@ -84,7 +85,7 @@ class SignForm(_Revision):
     )
 
 
-MINUTES = re.compile(r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$")
+MINUTES = re.compile(r"^\s*[0-9]{1,3}(\s*,\s*[0-9]{1,3})*\s*$")
 
 
 def _minutes_field() -> forms.CharField:

@@ -32,6 +32,7 @@ from openepa.planning.plan_forms import (
     SignForm,
     time_text,
 )
+from openepa.planning.plans import PlanWarned
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
 from openepa.registration.models import Registration
@@ -54,6 +55,13 @@ def _refuse(form: BaseForm, refusal: PlanningRefused) -> list[str]:
                 "confirm",
                 "Read the warnings below, then tick the box to book anyway or change the booking",
             )
+        return refusal.warnings
+    if isinstance(refusal, PlanWarned):
+        form.add_error(
+            "confirm",
+            "Read the warnings below, then tick the box to save the plan anyway or change the "
+            "dates",
+        )
         return refusal.warnings
     field = refusal.field if refusal.field in form.fields else None
     form.add_error(field, refusal.message)
@@ -149,6 +157,7 @@ def plan_edit(request: HttpRequest, registration_pk: int) -> HttpResponse:
         methods=spec.methods,
         initial=initial,
     )
+    warnings: list[str] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -164,9 +173,10 @@ def plan_edit(request: HttpRequest, registration_pk: int) -> HttpResponse:
                     )
                     for m in spec.methods
                 },
+                confirmed=data["confirm"],
             )
         except PlanningRefused as refusal:
-            _refuse(form, refusal)
+            warnings = _refuse(form, refusal)
             if isinstance(refusal, RecordChanged):
                 fresh = plans.plan_of(registration)
                 _fresh_revision(form, fresh.revision if fresh else 0)
@@ -176,7 +186,12 @@ def plan_edit(request: HttpRequest, registration_pk: int) -> HttpResponse:
     return render(
         request,
         "planning/plan_edit.html",
-        {"registration": registration, "apprentice": registration.apprentice, "form": form},
+        {
+            "registration": registration,
+            "apprentice": registration.apprentice,
+            "form": form,
+            "warnings": warnings,
+        },
     )
 
 

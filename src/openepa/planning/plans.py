@@ -32,6 +32,7 @@ from openepa.registration.models import Registration
 from openepa.rules.labels import mode_label
 from openepa.rules.loader import load_catalogue
 from openepa.rules.model import Method, Specification
+from openepa.rules.plausibility import planned_outside_window_problem, planning_meeting_problem
 
 #: Modes offered where the specification does not say how a method may be carried out.
 DEFAULT_MODES = ("face_to_face", "remote", "recorded")
@@ -188,6 +189,14 @@ def _locked_plan(registration: Registration, revision: int) -> AssessmentPlan:
     return plan
 
 
+class PlanWarned(PlanningRefused):
+    """A plan whose warnings (a method planned outside the EPA window) are not yet confirmed."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__("; ".join(warnings), field="confirm")
+        self.warnings = warnings
+
+
 @dataclass(frozen=True)
 class MethodPlan:
     """What the form gives for one method: planned date, mode and reasonable adjustment."""
@@ -206,16 +215,20 @@ def record_plan(
     meeting_on: date,
     meeting_notes: str,
     methods: dict[str, MethodPlan],
+    confirmed: bool = False,
 ) -> AssessmentPlan:
     """Record the planning meeting and each method's plan (the allocated assessor only).
 
     A change to a plan already signed clears both signatures, so both agree again. Refused
-    with :class:`RecordChanged` if someone saved the plan since ``revision`` (0 for a new plan).
+    with :class:`RecordChanged` if someone saved the plan since ``revision`` (0 for a new plan),
+    and if the meeting is not between the gateway and the end of the EPA window; a method
+    planned outside the window is saved only when ``confirmed`` (:class:`PlanWarned`).
     """
     if registration.assessor_id != actor.pk:
         raise PlanningRefused("Only the allocated assessor records the plan")
     spec = specs.specification_of(registration)
     plan = _locked_plan(registration, revision)
+    check_plan_dates(registration, spec, meeting_on, methods, confirmed=confirmed)
     recorded_before = plan.meeting_on is not None
     changes: dict[str, tuple[Any, Any]] = {}
     for name, value in (("meeting_on", meeting_on), ("meeting_notes", meeting_notes)):
@@ -263,6 +276,32 @@ def record_plan(
     )
     events.publish(PlanReadyToSign(registration, plan, actor, changed=recorded_before))
     return plan
+
+
+def check_plan_dates(
+    registration: Registration,
+    spec: Specification,
+    meeting_on: date,
+    methods: dict[str, MethodPlan],
+    *,
+    confirmed: bool,
+) -> None:
+    """Refuse a planning meeting outside the gateway and the EPA window.
+
+    A method planned outside the window is a warning, refused until the assessor confirms it.
+    """
+    gateway, window_end = registration.gateway_date, registration.epa_window_end
+    problem = planning_meeting_problem(meeting_on, gateway, window_end, clock.today())
+    if problem:
+        raise PlanningRefused(problem, field="meeting_on")
+    warnings = [
+        warning
+        for method in spec.methods
+        if (planned := methods[method.id].planned_date) is not None
+        and (warning := planned_outside_window_problem(method.name, planned, gateway, window_end))
+    ]
+    if warnings and not confirmed:
+        raise PlanWarned(warnings)
 
 
 @transaction.atomic

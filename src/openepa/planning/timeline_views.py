@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import Organisation, User
 from openepa.kernel import clock
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import GovukDateField, RecordChoiceField, WholeNumberField
 from openepa.kernel.roles import role_required
 from openepa.planning import calendar, timeline
 from openepa.planning.models import Booking, CalendarFeed
@@ -59,7 +59,7 @@ def _full_name(person: User) -> str:
 class AtRiskForm(forms.Form):
     """The filters of the at-risk list."""
 
-    days = forms.IntegerField(
+    days = WholeNumberField(
         label="Windows ending within (days)",
         min_value=0,
         max_value=365,
@@ -71,13 +71,13 @@ class AtRiskForm(forms.Form):
             "max_value": "The number of days must be 365 or fewer",
         },
     )
-    provider = forms.ModelChoiceField(
+    provider = RecordChoiceField(
         label="Training provider",
         queryset=Organisation.objects.none(),
         required=False,
         empty_label="Any provider",
     )
-    assessor = forms.ModelChoiceField(
+    assessor = RecordChoiceField(
         label="Assessor", queryset=User.objects.none(), required=False, empty_label="Any assessor"
     )
     specification = forms.ChoiceField(label="Specification", required=False)

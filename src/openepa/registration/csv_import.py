@@ -41,10 +41,11 @@ MONTH_COLUMN = "planned_assessment_month"
 MAX_ROWS = 1000
 BOM = b"\xef\xbb\xbf"
 
-ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-ISO_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-UK_MONTH = re.compile(r"^(\d{1,2})/(\d{4})$")
+# Digits 0 to 9 only: ``\d`` would also match fullwidth and Arabic-Indic digits.
+ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+UK_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+ISO_MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
+UK_MONTH = re.compile(r"^([0-9]{1,2})/([0-9]{4})$")
 
 
 class CsvRefused(ValueError):  # noqa: N818 (a refusal with a message for the user)

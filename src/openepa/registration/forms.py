@@ -16,9 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from openepa.accounts.models import Organisation, User
-from openepa.kernel.forms import GovukDateField, MonthField
+from openepa.kernel import clock
+from openepa.kernel.forms import GovukDateField, MonthField, RecordChoiceField
 from openepa.registration.models import Registration
-from openepa.rules.identifiers import uln_problem
+from openepa.rules.identifiers import ascii_digits, uln_problem
+from openepa.rules.plausibility import date_of_birth_problem, start_date_problem
 from openepa.specifications.models import SpecificationRecord
 
 # The fields of a registration, in the order the form asks them and the CSV file's columns.
@@ -50,9 +52,10 @@ def clean_uln(value: str) -> str:
     text = re.sub(r"\s+", "", value)
     if not text:
         raise ValidationError("Enter the apprentice's ULN")
-    if not text.isdigit():
+    if not ascii_digits(text):
         raise ValidationError(
-            "A ULN contains only digits: remove the letters or other characters, like 1234567890"
+            "A ULN contains only digits 0 to 9: remove the letters, symbols or digits typed "
+            "in another script, like 1234567890"
         )
     if len(text) != 10:
         raise ValidationError(
@@ -79,7 +82,7 @@ def clean_phone(value: str) -> str:
     digits = re.sub(r"[\s()\-]", "", text)
     if digits.startswith("+"):
         digits = digits[1:]
-    if not digits.isdigit() or not 10 <= len(digits) <= 15:
+    if not ascii_digits(digits) or not 10 <= len(digits) <= 15:
         raise ValidationError(f"Enter a phone number, {PHONE_EXAMPLE}")
     return text
 
@@ -196,7 +199,7 @@ class ApprenticeDetailsForm(forms.Form):
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.today = today or date.today()
+        self.today = today or clock.today()
 
     def clean_uln(self) -> str:
         """The ULN without spaces, with a valid check digit."""
@@ -234,7 +237,10 @@ class ApprenticeDetailsForm(forms.Form):
         return born
 
     def clean(self) -> dict[str, Any]:
-        """Dates in order: born, start, on-programme end, then the assessment month."""
+        """Dates in order: born, start, on-programme end, then the assessment month.
+
+        And plausible: an apprentice of 15 to 100 on a start date at most a year ahead.
+        """
         data = super().clean()
         assert data is not None
         start, end = data.get("start_date"), data.get("on_programme_end_date")
@@ -244,6 +250,10 @@ class ApprenticeDetailsForm(forms.Form):
             self.add_error(
                 "start_date", "Apprenticeship start date must be after the date of birth"
             )
+        elif born and start and (problem := date_of_birth_problem(born, start)):
+            self.add_error("date_of_birth", problem)
+        if start and (problem := start_date_problem(start, self.today)):
+            self.add_error("start_date", problem)
         if start and end and end <= start:
             self.add_error(
                 "on_programme_end_date",
@@ -258,7 +268,7 @@ class ApprenticeDetailsForm(forms.Form):
         return data
 
 
-class SpecificationChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class SpecificationChoiceField(RecordChoiceField):
     """A choice of specification labelled with standard, version, level and EPAO."""
 
     def label_from_instance(self, obj: SpecificationRecord) -> str:
@@ -271,7 +281,7 @@ class RegistrationForm(ApprenticeDetailsForm):
 
     field_order = list(REGISTRATION_FIELDS)
 
-    employer = forms.ModelChoiceField(
+    employer = RecordChoiceField(
         label="Employer",
         queryset=Organisation.objects.none(),
         empty_label="Choose the employer",
@@ -381,7 +391,7 @@ class ListFilterForm(forms.Form):
         query = " ".join(str(data.get("q") or "").split())
         if query:
             compact = query.replace(" ", "")
-            if compact.isdigit():
+            if ascii_digits(compact):
                 registrations = registrations.filter(apprentice__uln__startswith=compact)
             else:
                 for word in query.split():

@@ -8,7 +8,7 @@ from django import forms
 
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord, Judgement
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, WholeNumberField
 from openepa.results.models import Appeal
 from openepa.rules.reassessment import APPEAL_GROUNDS_MAX_CHARACTERS
 
@@ -16,7 +16,9 @@ from openepa.rules.reassessment import APPEAL_GROUNDS_MAX_CHARACTERS
 class ReassessmentForm(forms.Form):
     """A resit or retake with the employer's agreement (the rules are the service's)."""
 
-    based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    based_on = WholeNumberField(
+        widget=forms.HiddenInput, required=False, error_messages=STALE_MESSAGES
+    )
     kind = forms.ChoiceField(
         label="Resit or retake",
         choices=[
@@ -32,7 +34,7 @@ class ReassessmentForm(forms.Form):
         label="Name of the employer's contact who agreed", max_length=200, required=False
     )
     employer_agreed_on = GovukDateField(label="Date the employer agreed", required=False)
-    attempts_agreed = forms.IntegerField(
+    attempts_agreed = WholeNumberField(
         label="Number of attempts the employer agreed to",
         min_value=1,
         max_value=20,
@@ -97,7 +99,7 @@ class WithdrawAppealForm(forms.Form):
 class AssignReviewerForm(forms.Form):
     """Who reviews the appeal."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = WholeNumberField(widget=forms.HiddenInput, error_messages=STALE_MESSAGES)
     reviewer = forms.ChoiceField(
         label="Reviewer", error_messages={"required": "Choose the reviewer."}
     )
@@ -117,7 +119,7 @@ VALUES = [(value, label) for value, label in Judgement.Value.choices]
 class DecideAppealForm(forms.Form):
     """The reviewer's decision and, when upheld, amended judgements of the appealed records."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = WholeNumberField(widget=forms.HiddenInput, error_messages=STALE_MESSAGES)
     upheld = forms.ChoiceField(
         label="Decision",
         choices=[("yes", "Upheld"), ("no", "Not upheld")],

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from openepa.assessment.models import Judgement
+from openepa.kernel.forms import STALE_MESSAGES, WholeNumberField
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -25,8 +26,8 @@ def _yes_no(label: str, hint: str = "") -> forms.TypedChoiceField:
 class PolicyForm(forms.Form):
     """The EPAO's sampling policy, appeal period and certificate claims."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-    sample_first_decisions = forms.IntegerField(
+    revision = WholeNumberField(widget=forms.HiddenInput, error_messages=STALE_MESSAGES)
+    sample_first_decisions = WholeNumberField(
         label="Sample every decision among each assessor's first",
         help_text="A number of decisions, for example 5. Enter 0 to sample none for this reason.",
         min_value=0,
@@ -40,7 +41,7 @@ class PolicyForm(forms.Form):
     )
     sample_all_fails = _yes_no("Sample every fail")
     sample_all_distinctions = _yes_no("Sample every distinction")
-    sample_percent_of_rest = forms.IntegerField(
+    sample_percent_of_rest = WholeNumberField(
         label="Share of the other decisions sampled at random (per cent)",
         help_text="From 0 to 100. Each decision's random draw is recorded with it.",
         min_value=0,
@@ -52,7 +53,7 @@ class PolicyForm(forms.Form):
             "max_value": "The share sampled must be 100 per cent or less",
         },
     )
-    appeal_period_days = forms.IntegerField(
+    appeal_period_days = WholeNumberField(
         label="Appeal period (days after the result is released)",
         help_text="How long apprentices, employers and providers have to appeal a result.",
         min_value=1,
@@ -74,7 +75,7 @@ class PolicyForm(forms.Form):
 class DecisionForm(forms.Form):
     """The IQA upholds the decision or amends it."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = WholeNumberField(widget=forms.HiddenInput, error_messages=STALE_MESSAGES)
     decision = forms.ChoiceField(
         label="Your decision",
         choices=[
@@ -138,5 +139,5 @@ class DecisionForm(forms.Form):
 class ReleaseForm(forms.Form):
     """What the admin's page showed when they chose to release the result."""
 
-    sitting = forms.IntegerField(widget=forms.HiddenInput)
+    sitting = WholeNumberField(widget=forms.HiddenInput, error_messages=STALE_MESSAGES)
     grade = forms.CharField(widget=forms.HiddenInput)

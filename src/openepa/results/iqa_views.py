@@ -25,6 +25,7 @@ from openepa.kernel.roles import role_required
 from openepa.registration.access import Role
 from openepa.results import iqa
 from openepa.results.forms_iqa import DecisionForm, PolicyForm
+from openepa.rules.identifiers import whole_number
 from openepa.rules.labels import checklist_name, date_words, method_name, mode_words
 from openepa.rules.model import Specification
 from openepa.rules.recording import method_of
@@ -159,7 +160,7 @@ def _evidence_names(record: AssessmentRecord, judgements: Any) -> dict[str, dict
                 "name": stored.original_name,
                 "url": reverse("files:download", args=[stored.uuid]),
             }
-    numeric = [int(p) for p in pieces if p.isdigit()]
+    numeric = [n for n in (whole_number(p, low=1) for p in pieces) if n is not None]
     if numeric:
         for piece in PortfolioPiece.objects.filter(
             registration_id=record.registration_id, pk__in=numeric

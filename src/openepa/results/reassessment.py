@@ -241,6 +241,7 @@ def record_reassessment(
         agreement.employer_contact,
         agreement.employer_agreed_on,
         state.on,
+        started_on=registration.start_date,
     )
     for name, message in (
         ("attempts_agreed", rules.attempts_problem(state.attempt, agreement.attempts_agreed)),

@@ -15,6 +15,7 @@ from typing import Any
 from openepa.rules.dates import describe, long_date, shift
 from openepa.rules.labels import event_words
 from openepa.rules.model import Period, Source, Specification
+from openepa.rules.plausibility import agreement_before_start_problem
 
 KINDS = ("resit", "retake")
 ANCHORS = {
@@ -163,9 +164,13 @@ def exceptional_circumstances_problem(
 
 
 def employer_agreement_problems(
-    agreed: bool, contact: str, agreed_on: date | None, on: date
+    agreed: bool, contact: str, agreed_on: date | None, on: date, started_on: date | None = None
 ) -> dict[str, str]:
-    """What is missing from the employer's agreement, by form field."""
+    """What is missing from the employer's agreement, by form field.
+
+    The agreement is dated no later than ``on`` and, when ``started_on`` is given, no earlier
+    than the apprenticeship's start (:func:`agreement_before_start_problem`).
+    """
     problems: dict[str, str] = {}
     if not agreed:
         problems["employer_agreed"] = (
@@ -179,6 +184,10 @@ def employer_agreement_problems(
         problems["employer_agreed_on"] = (
             f"The date the employer agreed cannot be in the future (today is {long_date(on)})."
         )
+    elif started_on is not None and (
+        early := agreement_before_start_problem(agreed_on, started_on)
+    ):
+        problems["employer_agreed_on"] = early
     return problems
 
 

@@ -28,6 +28,7 @@ from openepa.kernel import specs
 from openepa.kernel.roles import role_required
 from openepa.registration.access import get_registration, party_of
 from openepa.registration.models import Registration
+from openepa.rules.identifiers import whole_number
 from openepa.submissions import interviews, question_banks, uploads
 from openepa.submissions.forms import (
     ChooseQuestionsForm,
@@ -395,9 +396,8 @@ def question_retire(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question(request, pk)
     errors: list[str] = []
     if request.method == "POST":
-        try:
-            revision = int(request.POST.get("revision", ""))
-        except ValueError:
+        revision = whole_number(request.POST.get("revision", ""))
+        if revision is None:
             errors.append("This page is out of date: reload it and try again")
         else:
             try:
