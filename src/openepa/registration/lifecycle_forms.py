@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from openepa.accounts.models import Organisation
 from openepa.kernel import clock
-from openepa.kernel.forms import GovukDateField
+from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, RecordChoiceField, WholeNumberField
 from openepa.registration.corrections import APPRENTICE_FIELDS, REGISTRATION_FIELDS
 from openepa.registration.forms import ApprenticeDetailsForm
 from openepa.registration.models import Registration
@@ -24,7 +24,9 @@ from openepa.rules.dates import long_date
 class RevisionForm(forms.Form):
     """The revision of the registration the page showed."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    revision = WholeNumberField(
+        widget=forms.HiddenInput, min_value=0, error_messages=STALE_MESSAGES
+    )
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -159,14 +161,14 @@ class WithdrawForm(RevisionForm):
 class TransferForm(RevisionForm):
     """The new training provider and/or employer, from when, and why."""
 
-    provider = forms.ModelChoiceField(
+    provider = RecordChoiceField(
         label="New training provider",
         required=False,
         queryset=Organisation.objects.none(),
         empty_label="Keep the current training provider",
         error_messages={"invalid_choice": "Choose a training provider from the list"},
     )
-    employer = forms.ModelChoiceField(
+    employer = RecordChoiceField(
         label="New employer",
         required=False,
         queryset=Organisation.objects.none(),

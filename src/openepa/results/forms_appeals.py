@@ -84,7 +84,7 @@ class LodgeAppealForm(forms.Form):
 class WithdrawAppealForm(forms.Form):
     """Whoever lodged the appeal withdraws it, saying why."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    revision = WholeNumberField(widget=forms.HiddenInput, error_messages=STALE_MESSAGES)
     reason = forms.CharField(
         label="Why are you withdrawing the appeal?",
         widget=forms.Textarea,
