@@ -204,7 +204,7 @@ def test_a_conflict_declared_after_allocation_asks_the_admins_to_reallocate(
     assert recipients() == [ALICE]
     message = emails_to(ALICE)[0]
     assert message.subject == "Conflict declared after allocation: reallocate Pat Apprentice"
-    assert "Anna Assessor (assessor) declared on 1 September 2026 that they worked for the " in (
+    assert "Anna Assessor (independent assessor) declared on 1 September 2026 that they " in (
         message.body
     )
     assert f"/planning/apprentices/{pats.pk}/allocate/" in message.body

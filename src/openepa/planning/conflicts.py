@@ -94,7 +94,7 @@ def announce_conflicts(relationship: Relationship, actor: User) -> list[Registra
                 ),
                 reason=relationship.note,
             )
-            events.publish(ConflictDeclared(registration, relationship, person, role))
+            events.publish(ConflictDeclared(registration, relationship, person, field))
         concerned.append(registration)
     return concerned
 

@@ -22,7 +22,7 @@ class AssessorAllocated:
 class ConflictDeclared:
     """An allocated assessor or IQA declared a relationship that ends their independence.
 
-    ``role`` is "assessor" or "IQA"; the EPAO must reallocate the apprentice.
+    ``role`` is the role's id ("assessor" or "iqa"); the EPAO must reallocate the apprentice.
     """
 
     registration: Registration
