@@ -216,3 +216,37 @@ def test_correct_details_keeps_the_lead_time_check(
     )
     nqual.refresh_from_db()
     assert nqual.planned_assessment_month == date(2026, 7, 1)
+
+
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+@pytest.mark.parametrize("digits", [FULLWIDTH, SUPERSCRIPT], ids=["fullwidth", "superscript"])
+def test_correct_details_refuses_a_uln_in_other_digits(
+    login: Callable[[User], Client],
+    alice: User,
+    sams: Registration,
+    add_registration: MakeRegistration,
+    digits: dict[int, int],
+) -> None:
+    other = add_registration(given_names="Lee", family_name="Smith")
+    typed = other.apprentice.uln.translate(digits)
+    response = login(alice).post(url(sams), posted(sams, uln=typed))
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    sams.apprentice.refresh_from_db()
+    assert sams.apprentice.uln not in (typed, other.apprentice.uln)
+
+
+def test_correct_details_refuses_a_date_of_birth_making_the_apprentice_five(
+    login: Callable[[User], Client], alice: User, sams: Registration
+) -> None:
+    response = login(alice).post(
+        url(sams),
+        posted(sams, date_of_birth_day="26", date_of_birth_month="10", date_of_birth_year="2019"),
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    sams.apprentice.refresh_from_db()
+    assert sams.apprentice.date_of_birth.year != 2019
