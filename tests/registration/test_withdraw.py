@@ -180,3 +180,14 @@ def test_withdraw_needs_a_reason_and_a_confirmation(
     assert "Confirm that you want to withdraw" in html
     pats.refresh_from_db()
     assert pats.status == Registration.Status.GATEWAY_ACCEPTED
+
+
+def test_the_plan_of_a_withdrawn_registration_offers_no_booking(
+    login: Callable[[User], Client], pats: Registration, alice: User
+) -> None:
+    before = login(alice).get(f"/planning/apprentices/{pats.pk}/plan/").content.decode()
+    assert f"/planning/apprentices/{pats.pk}/book/" in before
+    withdraw(pats, alice, reason=REASON, revision=pats.revision)
+    page = login(alice).get(f"/planning/apprentices/{pats.pk}/plan/").content.decode()
+    assert f"/planning/apprentices/{pats.pk}/book/" not in page
+    assert "read-only" in page

@@ -88,7 +88,8 @@ def test_an_appeal_needs_grounds_and_a_party(world, pat, anna):
 def test_the_reviewer_must_not_be_the_original_assessor(world, pat, alice, anna, otto):
     appeal = lodge_appeal(world["registration"], pat, grounds="Unfair.", methods=["observation"])
     assert reviewer_problems(appeal, anna) == [
-        "Anna Assessor assessed the observation under appeal: the reviewer must be someone else."
+        "Anna Assessor assessed the Practical observation with Q&As under appeal: the reviewer "
+        "must be someone else."
     ]
     with pytest.raises(AppealRefused, match="the reviewer must be someone else"):
         assign_reviewer(appeal, alice, anna, revision=appeal.revision)
@@ -280,7 +281,8 @@ def test_the_iqa_who_upheld_or_amended_the_decision_cannot_review_its_appeal(
     registration = iqa_cleared(how)
     appeal = lodge_appeal(registration, pat, grounds="Unfair.", methods=["observation"])
     expected = (
-        f"Ivy Quality {verb} the observation decision under appeal as its IQA: the reviewer "
+        f"Ivy Quality {verb} the Practical observation with Q&As decision under appeal as its "
+        "IQA: the reviewer "
         "must be someone else."
     )
     assert reviewer_problems(appeal, ivy) == [expected]

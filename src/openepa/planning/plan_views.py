@@ -35,6 +35,7 @@ from openepa.planning.plan_forms import (
 from openepa.planning.plans import PlanWarned
 from openepa.planning.services import PlanningRefused, RecordChanged
 from openepa.registration.access import get_registration, registrations_for
+from openepa.registration.lifecycle import work_problem
 from openepa.registration.models import Registration
 
 Role = User.Role
@@ -109,6 +110,7 @@ def _plan_page(
     elif user.role == Role.ASSESSOR and registration.assessor_id == user.pk:
         party = "assessor"
     signed = bool(record and party and getattr(record, f"{party}_signed_at"))
+    read_only = work_problem(registration)  # withdrawn or on hold: nothing to sign or book
     if sign_form is None:
         sign_form = SignForm(initial={"revision": record.revision if record else 0})
     return render(
@@ -122,10 +124,15 @@ def _plan_page(
             "declarations": plans.declarations(spec),
             "submissions": plans.submission_rows(spec, record, evidence.dates_of(registration)),
             "party": party,
-            "can_sign": bool(record and record.meeting_on and party and not signed),
+            "read_only": read_only,
+            "can_sign": bool(
+                record and record.meeting_on and party and not signed and not read_only
+            ),
             "sign_form": sign_form,
-            "can_record": user.role == Role.ASSESSOR and registration.assessor_id == user.pk,
-            "can_book": bookings.may_book(user, registration),
+            "can_record": not read_only
+            and user.role == Role.ASSESSOR
+            and registration.assessor_id == user.pk,
+            "can_book": not read_only and bookings.may_book(user, registration),
         },
         status=400 if sign_form.is_bound else 200,
     )

@@ -252,7 +252,7 @@ def withdraw_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{name}'s registration is withdrawn{cancelled if bookings else ''}: the "
-                "parties have been emailed",
+                "parties with an OpenEPA account have been emailed",
             )
             return redirect("registration:detail", pk=registration.pk)
     return _page(request, "withdraw.html", registration, form, bookings=bookings)

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from openepa.accounts.models import User
 from openepa.assessment.models import AssessmentRecord
+from openepa.kernel import specs
 from openepa.planning.eligibility import candidates_for
 from openepa.results.models import Appeal
+from openepa.rules.labels import method_name
 
 REVIEWER_ROLES = (User.Role.ASSESSOR, User.Role.IQA)
 
@@ -47,16 +49,18 @@ def reviewer_problems(appeal: Appeal, person: User) -> list[str]:
         or not person.is_active
     ):
         return [f"{person.full_name} is not an active assessor or IQA of this EPAO."]
+    spec = specs.specification_of(registration)
     for record in appealed_records(appeal):
+        method = method_name(spec, record.method_id)
         if record.assessor_id == person.pk:
             problems.append(
-                f"{person.full_name} assessed the {record.method_id} under appeal: the "
+                f"{person.full_name} assessed the {method} under appeal: the "
                 "reviewer must be someone else."
             )
         elif iqa_decided_by(record, person):
             verb = "upheld" if record.iqa_status == AssessmentRecord.Iqa.UPHELD else "amended"
             problems.append(
-                f"{person.full_name} {verb} the {record.method_id} decision under appeal as "
+                f"{person.full_name} {verb} the {method} decision under appeal as "
                 "its IQA: the reviewer must be someone else."
             )
     for verdict in candidates_for(registration, person.role, people=[person.pk]):

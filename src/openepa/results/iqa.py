@@ -27,9 +27,15 @@ from openepa.audit.services import record_event
 from openepa.kernel import clock, specs
 from openepa.planning.conflicts import conflict_refusal
 from openepa.registration.access import registrations_for
+from openepa.rules.labels import method_name
 from openepa.rules.recording import questioning_overrun
 
 Held = AssessmentRecord.Iqa.HELD
+
+
+def method_of(record: AssessmentRecord) -> str:
+    """The record's method in the specification's words."""
+    return method_name(specs.specification_of(record.registration), record.method_id)
 
 
 def held_for(user: User) -> QuerySet[AssessmentRecord]:
@@ -173,7 +179,7 @@ def uphold(record_pk: int, user: User, revision: int, reason: str = "") -> Asses
         epao=record.registration.epao,
         action="iqa.upheld",
         obj=record,
-        summary=f"Upheld the {record.method_id} decision ({record.grade})",
+        summary=f"Upheld the {method_of(record)} decision ({record.grade})",
         registration=record.registration,
         changes={"iqa_status": (Held, AssessmentRecord.Iqa.UPHELD)},
         reason=reason,
@@ -211,7 +217,7 @@ def amend(
         epao=record.registration.epao,
         action="iqa.amended",
         obj=record,
-        summary=f"Amended the {record.method_id} decision: {old_grade} to {record.grade}",
+        summary=f"Amended the {method_of(record)} decision: {old_grade} to {record.grade}",
         registration=record.registration,
         changes={
             "iqa_status": (Held, AssessmentRecord.Iqa.AMENDED),
