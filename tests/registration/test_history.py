@@ -166,3 +166,11 @@ def test_anonymous_visitors_are_asked_to_sign_in(
     response = client.get(f"/apprentices/{registration.pk}/history/")
     assert response.status_code == 302
     assert response["Location"].startswith("/sign-in/")
+
+
+def test_a_status_a_mode_and_a_time_read_as_words() -> None:
+    from openepa.registration.history import readable
+
+    assert readable("gateway_accepted", "status") == "Gateway accepted"
+    assert readable("face_to_face", "mode") == "face to face"
+    assert readable("11:30:00", "starts_at") == "11:30"

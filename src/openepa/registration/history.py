@@ -17,10 +17,14 @@ from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.kernel.roles import role_required
 from openepa.registration.access import get_registration
+from openepa.registration.models import Registration
+from openepa.rules.labels import mode_words
 
 PAGE_SIZE = 25
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+ISO_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}$")
+STATUS_WORDS = dict(Registration.Status.choices)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,9 @@ def changes_of(event: AuditEvent) -> list[Change]:
         old, new = (
             (values.get("old"), values.get("new")) if isinstance(values, dict) else (None, values)
         )
-        result.append(Change(field=label_of(field), old=readable(old), new=readable(new)))
+        result.append(
+            Change(field=label_of(field), old=readable(old, field), new=readable(new, field))
+        )
     return result
 
 
@@ -70,12 +76,22 @@ def label_of(field: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def readable(value: Any) -> str:
-    """A stored value as text: dates written out, empty values as "Not set"."""
+def readable(value: Any, field: str = "") -> str:
+    """A stored value as people read it.
+
+    Dates written out, empty values as "Not set", a status or a mode in words, a time
+    without its seconds.
+    """
     if value is None or value == "" or value == [] or value == {}:
         return "Not set"
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, str) and field == "status" and value in STATUS_WORDS:
+        return str(STATUS_WORDS[value])
+    if isinstance(value, str) and field == "mode":
+        return mode_words(value)
+    if isinstance(value, str) and ISO_TIME.match(value):
+        return value[:5]
     if isinstance(value, str):
         if ISO_DATE.match(value):
             try:
@@ -92,7 +108,7 @@ def readable(value: Any) -> str:
             return formats.date_format(moment, "j F Y, H:i")
         return value
     if isinstance(value, list):
-        return ", ".join(readable(item) for item in value)
+        return ", ".join(readable(item, field) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
