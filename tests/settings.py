@@ -26,3 +26,6 @@ TASKS = {
         "QUEUES": ["default", "documents"],
     }
 }
+# No test talks to the real assessment service: tests that send point it at the stand-in.
+ASSESSMENT_SERVICE_URL = ""
+ASSESSMENT_SERVICE_KEY = ""

@@ -67,6 +67,16 @@ def env_path(name: str, default: Path) -> Path:
 def env_url(name: str, default: str) -> str:
     """A web address (``https://host[:port]``), without its trailing slash."""
     raw = os.environ.get(name) or default
+    return _checked_url(name, raw)
+
+
+def env_optional_url(name: str) -> str:
+    """A web address as :func:`env_url`, or "" when the variable is not set."""
+    raw = os.environ.get(name, "").strip()
+    return _checked_url(name, raw) if raw else ""
+
+
+def _checked_url(name: str, raw: str) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigurationError(

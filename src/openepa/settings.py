@@ -17,6 +17,7 @@ from openepa.conf import (
     env_bool,
     env_int,
     env_list,
+    env_optional_url,
     env_path,
     env_str,
     env_url,
@@ -63,6 +64,7 @@ INSTALLED_APPS = [
     "openepa.assessment",
     "openepa.results",
     "openepa.claims",
+    "openepa.assessment_service",
     "openepa.notifications",
     "openepa.submissions",
     "openepa.documents",
@@ -195,6 +197,14 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 # email is then retried later), so a stalled server never holds a worker.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "OpenEPA <no-reply@openepa.invalid>")
+
+# The government's apprenticeship assessment service (its external API): where it is and the
+# subscription key it issued the EPAO. Without a URL nothing is sent and the pages say so;
+# the CSV and JSON exports still work. Each request waits at most the timeout (seconds).
+ASSESSMENT_SERVICE_URL = env_optional_url("ASSESSMENT_SERVICE_URL")
+ASSESSMENT_SERVICE_KEY = env_str("ASSESSMENT_SERVICE_KEY") if ASSESSMENT_SERVICE_URL else ""
+ASSESSMENT_SERVICE_TIMEOUT = env_int("ASSESSMENT_SERVICE_TIMEOUT", 30, minimum=1)
+ASSESSMENT_SERVICE_ATTEMPTS = env_int("ASSESSMENT_SERVICE_ATTEMPTS", 8, minimum=1)
 
 # Background work (emails, PDF batches, the daily sweep) goes through Django's tasks API,
 # stored in the database and run by `openepa manage db_worker` (any number of workers).
