@@ -42,6 +42,12 @@ def test_uln_problem_refuses_a_valid_uln_written_in_other_digits() -> None:
     assert uln_problem("²" * 10) is not None
 
 
+def test_uln_problem_refuses_a_uln_starting_with_0() -> None:
+    # 0123456788 has a valid check digit, yet the official rule (^[1-9][0-9]{9}$) refuses it.
+    assert uln_problem("0123456788") is not None
+    assert "never starts with 0" in (uln_problem("0123456788") or "")
+
+
 def test_ukprn_problem_refuses_superscripts_and_fullwidth_digits() -> None:
     assert ukprn_problem("10012345") is None
     assert ukprn_problem("²²²²²²²²") is not None

@@ -203,3 +203,34 @@ class EpaoPolicy(models.Model):
 
     def __str__(self) -> str:
         return f"Policy of {self.epao}"
+
+
+class StandardAtService(models.Model):
+    """How the assessment service identifies one of the EPAO's standards: its LARS code.
+
+    Neither seed states the standards' LARS codes, so an EPAO admin sets each once (or a
+    standard file carries ``lars_code``); every certificate claim and EPA record reads it from
+    here, never typed per claim. Each change is kept in the audit log with who, when and why.
+    """
+
+    epao = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="standards_at_service"
+    )
+    reference = models.CharField("standard reference", max_length=6)
+    lars_code = models.PositiveIntegerField("LARS code")
+    revision = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["epao", "reference"], name="one_lars_code_per_epao_standard"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: LARS code {self.lars_code}"

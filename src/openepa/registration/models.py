@@ -197,3 +197,22 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration.apprentice}: {self.from_organisation} to {self.to_organisation}"
+
+
+from openepa.registration.service_models import (  # noqa: E402  (Django finds models here)
+    CertificateConsent,
+    LearnerCheck,
+    ServiceExchange,
+    ServiceItem,
+)
+
+__all__ = [
+    "Apprentice",
+    "BreakInLearning",
+    "CertificateConsent",
+    "LearnerCheck",
+    "Registration",
+    "ServiceExchange",
+    "ServiceItem",
+    "Transfer",
+]

@@ -33,13 +33,20 @@ def whole_number(text: str, *, low: int = 0, high: int = LARGEST_ID) -> int | No
 def uln_problem(value: str) -> str | None:
     """What is wrong with a ULN, or None if it is valid.
 
-    A ULN is 10 digits. Multiply the first nine by 10, 9, 8 ... 2 and add them up; the
-    remainder of the total divided by 11 must not be 0, and 10 minus it must equal the tenth
-    digit.
+    A ULN is 10 digits and does not start with 0 (the official rule, das-shared-packages
+    ``SFA.DAS.Learners/SFA.DAS.Learners/Validators/UlnValidator.cs``: ``^[1-9]{1}[0-9]{9}$``).
+    Multiply the first nine by 10, 9, 8 ... 2 and add them up; the remainder of the total
+    divided by 11 must not be 0, and 10 minus it must equal the tenth digit (the same as that
+    file's ``IsValidCheckSum``: all ten times 10 ... 1 leave 10 when divided by 11).
     """
     text = value.strip()
     if not (len(text) == 10 and ascii_digits(text)):
         return "Enter a ULN of 10 digits, like 1234567890"
+    if text[0] == "0":
+        return (
+            "Enter a valid ULN: a ULN never starts with 0 (the apprenticeship assessment "
+            "service refuses it). Check the number on the apprentice's learner record"
+        )
     total = sum(
         int(digit) * weight for digit, weight in zip(text[:9], range(10, 1, -1), strict=True)
     )
