@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from openepa.accounts.models import User
@@ -14,3 +15,19 @@ class ClaimReady:
 
     claim: CertificateClaim
     marked_by: User
+
+
+@dataclass(frozen=True)
+class ClaimChanged:
+    """A claim's details changed after it was ready (it is back in draft, to be checked)."""
+
+    claim: CertificateClaim
+    changed_by: User | None
+
+
+@dataclass(frozen=True)
+class ClaimSubmitRequested:
+    """An EPAO admin asked for ready claims to be submitted to the assessment service."""
+
+    claims: Sequence[CertificateClaim]
+    requested_by: User
