@@ -23,6 +23,9 @@ from openepa.specifications.services import load_specifications
 
 PASSWORD = "correct horse battery staple"
 
+# The stand-in of the apprenticeship assessment service: the `assessment_service` fixture.
+pytest_plugins = ["tests.standin.fixtures"]
+
 
 def make_uln(seed: int) -> str:
     """A valid ULN derived from ``seed``; different seeds differ in their first six digits."""
