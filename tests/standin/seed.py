@@ -82,7 +82,7 @@ def seed_from_openepa(standin: StandIn) -> Iterator[str]:
             yield f"  skipped {registration.apprentice.uln}: {error}"
             continue
         yield (
-            f"  learner {learner.uln} {learner.given_names} {learner.family_name}: "
+            f"  learner {learner.uln} ({learner.given_names} {learner.family_name}): "
             f"{registration.standard} (LARS {learner.std_code}) version {learner.version}, "
             f"completion status {learner.completion_status}"
         )

@@ -250,6 +250,31 @@ def test_an_unknown_version_lets_later_items_of_the_request_skip_the_version_che
     assert after[1]["certificate"]["certificateData"]["learningDetails"]["version"] == "1.1"
 
 
+def test_an_unknown_standard_without_a_version_fails_the_whole_request(
+    api: httpx.Client, service: StandIn
+) -> None:
+    """GetCalculatedStandardVersionForApprenticeshipHandler reads the LARS code of nothing."""
+    unknown = certificate("r2", learningDetails__version=None)
+    unknown["standard"] = {"standardReference": "ST9999"}
+
+    response = api.post("api/v1/certificate", json=[certificate("r1"), unknown])
+
+    assert response.status_code == 500
+    assert response.content == b""
+    assert len(service.certificates()) == 1  # the items before it were handled
+
+
+def test_the_demo_server_says_what_it_serves(service: StandIn) -> None:
+    from tests.standin.__main__ import describe
+
+    text = describe(service, "127.0.0.1", 8089)
+
+    assert "http://127.0.0.1:8089/" in text
+    assert f"subscription key (Ocp-Apim-Subscription-Key): {service.key}" in text
+    assert "standard ST0071 (LARS 1): versions 1.0, 1.1; approved 1.0, 1.1" in text
+    assert "1 learners held" in text
+
+
 def test_fail_next_answers_without_doing_anything_and_the_log_keeps_it(
     api: httpx.Client, service: StandIn
 ) -> None:
@@ -268,3 +293,33 @@ def test_fail_next_answers_without_doing_anything_and_the_log_keeps_it(
     assert service.requests[0].body[0]["requestId"] == "r1"
     assert service.requests[0].headers[KEY_HEADER] == service.key
     assert len(service.certificates()) == 1
+
+
+def test_add_learner_for_a_registration(
+    assessment_service: StandIn, make_registration: Any, settings: Any
+) -> None:
+    from openepa.accounts.models import StandardAtService
+    from tests.standin.seed import NoLarsCode
+
+    registration = make_registration(given_names="Anna", family_name="Van Dijk")
+    with pytest.raises(NoLarsCode, match=f"No LARS code is set for {registration.standard}"):
+        assessment_service.add_learner_for(registration)
+
+    StandardAtService.objects.create(
+        epao=registration.epao, reference=registration.standard, lars_code=71
+    )
+    learner = assessment_service.add_learner_for(registration, family_name="VanDijk")
+
+    assert (learner.uln, learner.std_code, learner.version) == (
+        int(registration.apprentice.uln),
+        71,
+        registration.version,
+    )
+    assert (learner.given_names, learner.family_name) == ("Anna", "VanDijk")
+    path = f"api/v1/learner/{registration.apprentice.uln}/VanDijk/{registration.standard}"
+    answer = httpx.get(
+        settings.ASSESSMENT_SERVICE_URL + path,
+        headers={KEY_HEADER: assessment_service.key},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["learnerData"]["standard"]["standardCode"] == 71
