@@ -198,6 +198,19 @@ def test_create_refuses_with_the_service_s_messages(api: AssessmentServiceClient
     assert refused["twice"].reference == ""
 
 
+def test_an_item_without_an_achievement_date_is_refused_alone(api: AssessmentServiceClient) -> None:
+    """A null for the service's non-nullable DateTime would make it refuse the whole batch."""
+    answers = api.create_certificates(
+        [
+            certificate_request(fields(achievement_date=None), "no-date"),
+            certificate_request(FIELDS, "ok"),
+        ]
+    )
+
+    assert answers["no-date"].messages == ("Achievement date cannot be before 01 01 2017",)
+    assert answers["ok"].accepted
+
+
 def test_get_certificate_is_none_until_one_is_requested(api: AssessmentServiceClient) -> None:
     assert api.get_certificate(ULN, "Van Dijk", 71) is None
     with pytest.raises(ServiceRefused) as refused:

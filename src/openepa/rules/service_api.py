@@ -46,15 +46,20 @@ def certificate_request(
     item: dict[str, Any] = {"requestId": request_id}
     if reference:
         item["certificateReference"] = reference
+    learning: dict[str, Any] = {
+        "version": _or_none(fields.version),
+        "courseOption": _or_none(fields.course_option),
+        "overallGrade": fields.overall_grade,
+    }
+    # LearningDetails.AchievementDate is a non-nullable DateTime: a null would make the service
+    # refuse the whole batch as invalid input, so a missing date is left out (this item alone
+    # is then refused).
+    if fields.achievement_date is not None:
+        learning["achievementDate"] = _date_time(fields.achievement_date)
     item |= {
         "standard": _standard(fields.standard_code, fields.standard_reference),
         "learner": {"uln": _uln_number(fields.uln), "familyName": fields.family_name},
-        "learningDetails": {
-            "version": _or_none(fields.version),
-            "courseOption": _or_none(fields.course_option),
-            "overallGrade": fields.overall_grade,
-            "achievementDate": _date_time(fields.achievement_date),
-        },
+        "learningDetails": learning,
         "postalContact": {
             "contactName": fields.contact_name,
             "department": _or_none(fields.department),
