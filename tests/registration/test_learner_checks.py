@@ -503,6 +503,20 @@ def test_the_card_says_what_to_do_for_a_withdrawn_learner_and_another_version(
     assert "The service holds version 1.1 of ST0071" in page
 
 
+def test_the_card_says_when_the_service_is_asked_again(
+    learner_service: FakeLearnerService,
+    pats: Registration,
+    login: Callable[[User], Client],
+    alice: User,
+) -> None:
+    learner_service.answer(pats.apprentice.uln, httpx.ConnectError("refused"))
+    checked(pats)
+    page = detail(login(alice), pats)
+    assert "Could not be checked" in page
+    assert "could not be reached" in page
+    assert "OpenEPA asks again by itself after" in page
+
+
 def test_the_card_is_not_shown_to_the_apprentice_or_employer(
     learner_service: FakeLearnerService,
     pats: Registration,

@@ -97,7 +97,11 @@ def already_message(consent: CertificateConsent) -> str:
 
 def _lock(registration: Registration) -> Registration:
     """The registration's row, locked until the transaction ends, so one permission is made."""
-    return Registration.objects.select_for_update().select_related("epao").get(pk=registration.pk)
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("epao", "apprentice")
+        .get(pk=registration.pk)
+    )
 
 
 def _create(registration: Registration, **values: object) -> CertificateConsent:
@@ -244,7 +248,8 @@ def withdraw_consent(consent: CertificateConsent, user: User, reason: str) -> Ce
     fresh = CertificateConsent.objects.select_for_update().get(pk=consent.pk)
     if fresh.withdrawn_at is not None:
         raise ConsentRefused(
-            f"This permission was already withdrawn on {long_date(fresh.withdrawn_at.date())}"
+            "This permission was already withdrawn on "
+            f"{long_date(timezone.localdate(fresh.withdrawn_at))}"
         )
     fresh.withdrawn_at = clock.now()
     fresh.withdrawn_by = user

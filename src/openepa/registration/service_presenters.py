@@ -55,8 +55,22 @@ def version_differs(check: LearnerCheck, registration: Registration) -> bool:
     return bool(held and ours) and held.upper() != ours.upper()
 
 
+def notes(check: LearnerCheck) -> list[str]:
+    """What a check not answered yet means, for the apprentice's page."""
+    if check.outcome == Outcome.UNAVAILABLE:
+        again = (
+            f" OpenEPA asks again by itself after {moment_words(check)}."
+            if check.next_attempt_at
+            else ""
+        )
+        return [f"The service could not be asked.{again}"]
+    if check.outcome == Outcome.WAITING:
+        return ["OpenEPA is asking the service: reload the page in a moment."]
+    return []
+
+
 def advice(check: LearnerCheck, registration: Registration) -> list[str]:
-    """What to do about the check's outcome, in full, for the apprentice's page."""
+    """What to put right after the check's answer, in full, for the apprentice's page."""
     provider = registration.provider.name
     name = registration.apprentice.full_name
     found: list[str] = []
@@ -84,15 +98,6 @@ def advice(check: LearnerCheck, registration: Registration) -> list[str]:
             f"and hyphens included. Correct the family name in OpenEPA, or ask {provider} to "
             "correct the ILR record."
         )
-    elif check.outcome == Outcome.UNAVAILABLE:
-        again = (
-            f" OpenEPA asks again by itself after {moment_words(check)}."
-            if check.next_attempt_at
-            else ""
-        )
-        found.append(f"The service could not be asked.{again}")
-    elif check.outcome == Outcome.WAITING:
-        found.append("OpenEPA is asking the service: reload the page in a moment.")
     if check.outcome in (Outcome.MATCHED, Outcome.WITHDRAWN) and version_differs(
         check, registration
     ):
@@ -121,12 +126,8 @@ class CheckCard:
     tag: str
     held: list[tuple[str, str]]
     advice: list[str]
+    notes: list[str]
     may_check_again: bool
-
-    @property
-    def flagged(self) -> bool:
-        """Whether the check found something to put right."""
-        return self.check is not None and self.check.outcome in LearnerCheck.FLAGGED
 
 
 def held_rows(check: LearnerCheck) -> list[tuple[str, str]]:
@@ -163,6 +164,7 @@ def check_card(user: User, registration: Registration) -> CheckCard | None:
         tag=OUTCOME_TAGS.get(check.outcome, "") if check else "",
         held=held_rows(check) if check else [],
         advice=advice(check, registration) if check else [],
+        notes=notes(check) if check else [],
         may_check_again=(
             user.role == User.Role.EPAO_ADMIN and configured() and not registration.is_read_only
         ),
