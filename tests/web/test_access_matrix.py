@@ -83,6 +83,13 @@ EXPECTED: dict[str, dict[str, int]] = {
     "registration:resume": _row(403, alice=302, bob=302, charlie=404, mallory=404),
     "registration:withdraw": admin_only_about_pat(),
     "registration:transfer": admin_only_about_pat(),
+    # Issue 12 (tests/registration/test_learner_checks.py, test_consent.py): the learners to
+    # check at the assessment service are the admin's; Pat alone gives Pat's permission; the
+    # admin records it with evidence; Pat or the admin withdraw it (none stands: sent back).
+    "registration:learner_checks": admin_only(),
+    "registration:consent": _row(403, pat=200),
+    "registration:consent_record": admin_only_about_pat(),
+    "registration:consent_withdraw": _row(403, alice=302, pat=302, mallory=404),
     "gateway:review_queue": admin_only(),
     "gateway:overview": scoped(),
     "gateway:component": scoped(),
@@ -171,6 +178,9 @@ NOT_IN_MATRIX = {
         "test_apprentice_invitations.py"
     ),
     "gateway:piece_remove": "POST only, tested in tests/gateway",
+    "registration:check_again": (
+        "POST only, EPAO admin: tests/registration/test_learner_checks.py"
+    ),
     "planning:unavailable_remove": "POST only, EPAO admin: tested in tests/planning",
     "planning:plan_sign": "POST only, apprentice and assessor: tests/planning/test_plan_sign.py",
     "planning:booking_move": "needs a booking: tested in tests/planning/test_booking_move.py",
@@ -289,6 +299,7 @@ def _url(name: str, world: dict[str, Any]) -> str:
         "registration:create",
         "registration:upload",
         "registration:template_csv",
+        "registration:learner_checks",
     ):
         return reverse(name, args=[registration.pk])
     if name in ("results:reassessment", "results:appeal_lodge"):

@@ -36,10 +36,11 @@ from openepa.files.services import store_upload
 from openepa.gateway.models import GatewayComponent
 from openepa.gateway.refusals import ComponentChanged, GatewayRefused
 from openepa.gateway.wording import moment_text, party_list
-from openepa.kernel import clock, specs
+from openepa.kernel import clock, service_client, specs
 from openepa.kernel.uploads import ALL_KINDS, UploadRefused
+from openepa.registration import learner_checks
 from openepa.registration.access import party_of
-from openepa.registration.models import Registration
+from openepa.registration.models import LearnerCheck, Registration
 from openepa.rules.model import Specification
 
 Status = GatewayComponent.Status
@@ -231,7 +232,13 @@ def state_problem(component: GatewayComponent) -> str | None:
 
 
 def start_gateway(registration: Registration, actor: User) -> None:
-    """Move the registration from registered to gateway when its gateway is first worked on."""
+    """Move the registration from registered to gateway when its gateway is first worked on.
+
+    Called on every submission and signature; once the gateway is with the EPAO for its
+    decision, the apprentice is also looked up at the assessment service
+    (:func:`check_before_gateway`).
+    """
+    check_before_gateway(registration, actor)
     updated = Registration.objects.filter(
         pk=registration.pk, status=Registration.Status.REGISTERED
     ).update(
@@ -251,6 +258,24 @@ def start_gateway(registration: Registration, actor: User) -> None:
             summary=f"Gateway started for {registration.apprentice.full_name}",
             changes={"status": (Registration.Status.REGISTERED, Registration.Status.GATEWAY)},
         )
+
+
+def check_before_gateway(registration: Registration, actor: User) -> None:
+    """Look the apprentice up at the assessment service when the gateway goes for review.
+
+    That is when no required component is left to submit (each is submitted or accepted) and
+    one waits for review: the EPAO then decides the gateway on what the service holds.
+    Nothing happens when OpenEPA is not set to talk to the service.
+    """
+    if not service_client.configured():
+        return
+    components = GatewayComponent.objects.filter(registration=registration)
+    done = (Status.SUBMITTED, Status.ACCEPTED)
+    if (
+        not components.filter(required=True).exclude(status__in=done).exists()
+        and components.filter(status=Status.SUBMITTED).exists()
+    ):
+        learner_checks.request_check(registration, LearnerCheck.Reason.GATEWAY, actor)
 
 
 def audit_component(

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
 from openepa.kernel import specs
+from openepa.registration.learner_checks import request_checks
 from openepa.registration.lifecycle import (
     CARETAKERS,
     LifecycleRefused,
@@ -31,7 +32,7 @@ from openepa.registration.lifecycle import (
     require_reason,
     save,
 )
-from openepa.registration.models import Apprentice, Registration
+from openepa.registration.models import Apprentice, LearnerCheck, Registration
 from openepa.registration.timing import lead_time
 
 #: What a correction may change of the apprentice, and of the registration.
@@ -165,6 +166,12 @@ def correct_details(
         reason,
     )
     audit_other_registrations(actor, fresh, for_apprentice, reason)
+    if "uln" in for_apprentice or "family_name" in for_apprentice:
+        # The service finds a learner by ULN and family name: ask again with the new ones.
+        live = Registration.objects.filter(
+            apprentice_id=fresh.apprentice_id, status__in=Registration.LIVE
+        ).select_related("apprentice", "epao")
+        request_checks(list(live), LearnerCheck.Reason.CORRECTION, actor)
     return changes
 
 

@@ -38,6 +38,7 @@ class LearnerCheck(models.Model):
         GATEWAY = "gateway", "Before gateway"
         CLAIM = "claim", "Before the certificate claim"
         REQUESTED = "requested", "Asked for by an EPAO admin"
+        CORRECTION = "correction", "After the ULN or family name was corrected"
 
     epao = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     registration = models.ForeignKey(
@@ -65,13 +66,29 @@ class LearnerCheck(models.Model):
     )
     requested_at = models.DateTimeField(default=timezone.now)
     checked_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="How many times the service was asked."
+    )
+    next_attempt_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not asked again before then: a worker is asking now, or the next try.",
+    )
 
     class Meta:
         ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(current=True),
+                name="one_current_learner_check",
+            )
+        ]
         indexes = [
             models.Index(fields=["registration", "-requested_at"]),
             models.Index(fields=["epao", "current", "outcome", "-requested_at"]),
             models.Index(fields=["outcome", "requested_at"]),
+            models.Index(fields=["current", "outcome", "next_attempt_at"]),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +125,13 @@ class CertificateConsent(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_certificate_consent_in_force",
+            )
+        ]
         indexes = [models.Index(fields=["registration", "-recorded_at"])]
 
     def __str__(self) -> str:

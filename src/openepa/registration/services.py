@@ -25,7 +25,8 @@ from openepa.audit.services import record_event
 from openepa.kernel import clock, events, specs
 from openepa.registration.access import registrations_for
 from openepa.registration.events import ApprenticesRegistered
-from openepa.registration.models import Apprentice, Registration
+from openepa.registration.learner_checks import request_checks
+from openepa.registration.models import Apprentice, LearnerCheck, Registration
 from openepa.registration.timing import EarliestGateway, LeadTime, earliest_gateway, lead_time
 from openepa.specifications.models import SpecificationRecord
 
@@ -393,6 +394,7 @@ def _create(
             changes={name: (None, getattr(registration, name)) for name in REGISTERED_FIELDS},
         )
     events.publish(ApprenticesRegistered(registrations, user))
+    request_checks(registrations, LearnerCheck.Reason.REGISTRATION, user)
     return registrations
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from openepa.registration import history, lifecycle_views, views
+from openepa.registration import history, lifecycle_views, service_views, views
 
 app_name = "registration"
 urlpatterns = [
@@ -17,4 +17,17 @@ urlpatterns = [
     path("<int:pk>/resume/", lifecycle_views.resume_page, name="resume"),
     path("<int:pk>/withdraw/", lifecycle_views.withdraw_page, name="withdraw"),
     path("<int:pk>/transfer/", lifecycle_views.transfer_page, name="transfer"),
+    path("learner-checks/", service_views.learner_check_list, name="learner_checks"),
+    path("<int:pk>/check-again/", service_views.check_again, name="check_again"),
+    path("<int:pk>/certificate-permission/", service_views.consent_page, name="consent"),
+    path(
+        "<int:pk>/certificate-permission/record/",
+        service_views.consent_record,
+        name="consent_record",
+    ),
+    path(
+        "<int:pk>/certificate-permission/withdraw/",
+        service_views.consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

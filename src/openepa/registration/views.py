@@ -22,6 +22,7 @@ from openepa.registration.forms import (
 )
 from openepa.registration.lifecycle_views import actions_for
 from openepa.registration.models import Registration
+from openepa.registration.service_presenters import service_context
 from openepa.registration.services import (
     RegistrationDetails,
     RegistrationRefused,
@@ -91,6 +92,7 @@ def apprentice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transfers": registration.transfers.select_related(
                 "from_organisation", "to_organisation", "transferred_by"
             ),
+            **service_context(user, registration),
         },
     )
 

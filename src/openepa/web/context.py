@@ -17,6 +17,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Results", "results:release_queue"),
         ("Appeals", "results:appeals"),
         ("Certificate claims", "claims:list"),
+        ("Learners to check", "registration:learner_checks"),
         ("Settings", "settings"),
         ("Messages", "notifications:inbox"),
     ],
