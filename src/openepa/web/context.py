@@ -17,6 +17,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Results", "results:release_queue"),
         ("Appeals", "results:appeals"),
         ("Certificate claims", "claims:list"),
+        ("Assessment service", "assessment_service:overview"),
         ("Settings", "settings"),
         ("Messages", "notifications:inbox"),
     ],
