@@ -173,6 +173,7 @@ class Due:
 
     pk: int
     kind: str
+    registration_id: int
     revision: int
     payload: dict[str, Any]
     payload_hash: str
@@ -252,6 +253,7 @@ def claim_due(run_id: str, *, honour_backoff: bool, limit: int | None) -> list[D
             Due(
                 pk=item.pk,
                 kind=item.kind,
+                registration_id=item.registration_id,
                 revision=item.revision,
                 payload=item.payload,
                 payload_hash=item.payload_hash,
@@ -314,6 +316,7 @@ class _Run:
         epa_updates = [due for due in epas if due.reference]
         epa_updates += self._phase(Kind.EPA, CREATE, [due for due in epas if not due.reference])
         self._phase(Kind.EPA, UPDATE, epa_updates)
+        certificates = self._after_epa_records(certificates)
         updates = [due for due in certificates if due.reference]
         updates += self._phase(
             Kind.CERTIFICATE, CREATE, [due for due in certificates if not due.reference]
@@ -321,6 +324,42 @@ class _Run:
         self._phase(Kind.CERTIFICATE, UPDATE, updates)
         submits = [due for due in claimed if due.submit and not due.finished and due.reference]
         self._phase(Kind.CERTIFICATE, SUBMIT, submits)
+
+    def _after_epa_records(self, certificates: list[Due]) -> list[Due]:
+        """The certificates whose learner's EPA record is not waiting to be sent.
+
+        The service records the EPA when the certificate is created and then takes no EPA
+        record of its own ("Certificate already exists, cannot create EPA record",
+        CreateBatchEpaRequestValidator.cs): a certificate waits for its EPA record (until the
+        EPA record's next try), so the EPA history (a fail, a resit) reaches the service.
+        """
+        if not certificates:
+            return []
+        pending = dict(
+            ServiceItem.objects.filter(
+                kind=Kind.EPA,
+                registration_id__in={due.registration_id for due in certificates},
+            )
+            .filter(Q(state=State.WAITING) | (Q(state=State.SENDING) & ~Q(batch=self.run_id)))
+            .values_list("registration_id", "next_attempt_at")
+        )
+        for due in certificates:
+            if due.registration_id in pending:
+                self._wait_for_epa(due, pending[due.registration_id])
+        return [due for due in certificates if due.registration_id not in pending]
+
+    def _wait_for_epa(self, due: Due, next_try: Any) -> None:
+        """Leave the certificate waiting for the EPA record, saying why."""
+        message = "Waiting for the apprentice's EPA record to reach the service first"
+        ServiceItem.objects.filter(pk=due.pk, batch=self.run_id, state=State.SENDING).update(
+            state=State.WAITING, next_attempt_at=next_try, last_error=message
+        )
+        due.finished = True
+        self.summary.unsent.append(
+            Line(
+                due.kind, CREATE if not due.reference else UPDATE, due.name, due.uln, error=message
+            )
+        )
 
     def _phase(self, kind: str, action: str, items: list[Due]) -> list[Due]:
         """Send ``items`` in batches of 25; returns those adopted (to update next)."""
