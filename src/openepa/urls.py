@@ -17,6 +17,7 @@ urlpatterns = [
     path("results/", include("openepa.results.urls")),
     path("submissions/", include("openepa.submissions.urls")),
     path("claims/", include("openepa.claims.urls")),
+    path("assessment-service/", include("openepa.assessment_service.urls")),
     path("documents/", include("openepa.documents.urls")),
     path("messages/", include("openepa.notifications.urls")),
     path("django-admin/", admin.site.urls),

@@ -135,6 +135,12 @@ EXPECTED: dict[str, dict[str, int]] = {
     "claims:list": admin_only(),
     "claims:export_json": admin_only(),
     "claims:export_csv": admin_only(),
+    # Issue 12: the assessment service's pages and exports (tests/assessment_service).
+    "assessment_service:overview": admin_only(),
+    "assessment_service:refused": admin_only(),
+    "assessment_service:waiting": admin_only(),
+    "assessment_service:epa_records_csv": admin_only(),
+    "assessment_service:epa_records_json": admin_only(),
     # Issue 5: quality settings, IQA and results.
     "results:policy": admin_only(),
     "results:iqa_queue": _row(403, ivy=200),
@@ -194,6 +200,9 @@ NOT_IN_MATRIX = {
     "claims:edit": "needs a claim: every person tested in tests/claims/test_views.py",
     "claims:move": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "claims:draft_missing": "POST only, EPAO admin: tested in tests/claims/test_views.py",
+    "assessment_service:send_now": (
+        "POST only, EPAO admin: tested in tests/assessment_service/test_views.py"
+    ),
     "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_decide": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_withdraw": (

@@ -7,3 +7,7 @@ class AssessmentServiceConfig(AppConfig):
     name = "openepa.assessment_service"
     label = "assessment_service"
     verbose_name = "Apprenticeship assessment service"
+
+    def ready(self) -> None:
+        """Subscribe to the events that make EPA records and certificates due."""
+        from openepa.assessment_service import subscriptions  # noqa: F401

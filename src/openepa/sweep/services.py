@@ -7,7 +7,9 @@ collects each batch's deadlines (:func:`openepa.sweep.deadlines.collect_deadline
 ``settings.REMINDER_LEAD_DAYS`` before the deadline) and sends them
 (:func:`openepa.sweep.reminders.send_reminders`), each to each person once however many times
 the sweep runs. It then deletes orphaned uploads
-(:func:`openepa.sweep.orphans.clean_orphaned_uploads`).
+(:func:`openepa.sweep.orphans.clean_orphaned_uploads`) and enqueues the sending of what is
+due to the apprenticeship assessment service and the following of submitted certificates
+(:func:`openepa.assessment_service.tasks.enqueue_daily_work`).
 
 A :class:`SweepRun` records each day's sweep: one that finished is not repeated unless forced;
 one that crashed is run again.
@@ -21,6 +23,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 
+from openepa.assessment_service.tasks import enqueue_daily_work
 from openepa.kernel import clock
 from openepa.rules.reminders import reminders_due
 from openepa.sweep import deadlines, orphans, reminders
@@ -114,6 +117,7 @@ def run_sweep(day: date, *, force: bool = False, batch_size: int = BATCH_SIZE) -
             swept += len(batch)
             due_count += len(due)
         deleted = orphans.clean_orphaned_uploads()
+        enqueue_daily_work()
     except Exception as error:
         SweepRun.objects.filter(pk=run.pk).update(
             status=SweepRun.Status.FAILED,

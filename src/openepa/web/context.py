@@ -18,6 +18,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         ("Appeals", "results:appeals"),
         ("Certificate claims", "claims:list"),
         ("Learners to check", "registration:learner_checks"),
+        ("Assessment service", "assessment_service:overview"),
         ("Settings", "settings"),
         ("Messages", "notifications:inbox"),
     ],

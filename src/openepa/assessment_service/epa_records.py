@@ -1,0 +1,229 @@
+"""A registration's EPA record at the service: its fields, its request, and the exports by hand.
+
+The apprenticeship assessment service keeps one EPA record per learner and standard, with
+every EPA to date (das-assessor-service-external-apiclient README.md, "Create EPA Record":
+"including all historical EPA attempts and outcomes"; "Update EPA Record": "The latest and all
+previous EPA outcomes for the learner and standard combination should be included"). OpenEPA
+builds it from the registration's released results, one EPA per sitting in sitting order:
+
+- the outcome is ``Pass`` for a pass, merit or distinction and ``Fail`` otherwise
+  (das-assessor-service ``Domain/Consts/EpaOutcome.cs``: Pass, Fail, Withdrawn);
+- the EPA date is the sitting's last assessment date;
+- a later sitting is a resit or a retake as recorded (``resit``/``retake``, README "Update EPA
+  Record": "the EPA details can include an optional "resit" or "retake" boolean");
+- a registration withdrawn after its EPA began ends with a ``Withdrawn`` EPA on the day it was
+  withdrawn.
+
+The LARS code is the one set for the EPAO's standard (:class:`StandardAtService`), else the
+standard file's ``lars_code``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from django.db.models import QuerySet
+
+from openepa.accounts.models import StandardAtService, User
+from openepa.assessment.models import Sitting
+from openepa.kernel import specs
+from openepa.registration.access import registrations_for
+from openepa.registration.models import Registration
+from openepa.registration.service_models import ServiceItem
+from openepa.results.models import Result
+from openepa.rules.service import BATCH_LIMIT, EpaAttempt, EpaFields, batches
+from openepa.rules.service_api import epa_request
+
+PASS_GRADES = frozenset({"pass", "merit", "distinction"})
+PASS, FAIL, WITHDRAWN = "Pass", "Fail", "Withdrawn"
+
+# das-assessor-service-external-apiclient:
+# src/SFA.DAS.AssessorService.ExternalApi.Examples/CsvFiles/createEpaRecords.csv
+CSV_COLUMNS = (
+    "RequestId",
+    "Uln",
+    "GivenNames",
+    "FamilyName",
+    "StandardCode",
+    "StandardReference",
+    "Version",
+    "CourseOption",
+    "EpaOutcome",
+    "EpaDate",
+)
+
+
+def lars_code_of(registration: Registration) -> int | None:
+    """The standard's LARS code: as set for the EPAO's standard, else from the standard file."""
+    code = (
+        StandardAtService.objects.filter(
+            epao_id=registration.epao_id, reference=registration.standard
+        )
+        .values_list("lars_code", flat=True)
+        .first()
+    )
+    if code is not None:
+        return int(code)
+    return specs.rules_of(registration)[1].lars_code
+
+
+def epa_begun(registration: Registration) -> bool:
+    """Whether the registration's EPA began: a sitting was opened or a result released."""
+    return (
+        Sitting.objects.filter(registration_id=registration.pk).exists()
+        or Result.objects.filter(registration_id=registration.pk).exists()
+    )
+
+
+def outcome_of(grade: str) -> str:
+    """The service's EPA outcome of one of OpenEPA's grades: Pass or Fail."""
+    return PASS if grade in PASS_GRADES else FAIL
+
+
+def attempts_of(registration: Registration) -> list[EpaAttempt]:
+    """Every EPA of the registration to date: each released sitting, then any withdrawal."""
+    results = (
+        Result.objects.filter(registration_id=registration.pk)
+        .select_related("sitting")
+        .order_by("sitting__number", "pk")
+    )
+    attempts = []
+    for number, result in enumerate(results):
+        kind = result.sitting.kind
+        attempts.append(
+            EpaAttempt(
+                epa_date=result.last_assessment_on,
+                outcome=outcome_of(result.grade),
+                resit=bool(number) and kind == Sitting.Kind.RESIT,
+                retake=bool(number) and kind == Sitting.Kind.RETAKE,
+            )
+        )
+    if registration.withdrawn_on is not None:
+        attempts.append(EpaAttempt(epa_date=registration.withdrawn_on, outcome=WITHDRAWN))
+    return attempts
+
+
+def epa_fields(registration: Registration) -> EpaFields:
+    """The registration's EPA record as the service's request carries it."""
+    apprentice = registration.apprentice
+    return EpaFields(
+        uln=apprentice.uln,
+        family_name=apprentice.family_name,
+        standard_code=lars_code_of(registration),
+        standard_reference=registration.standard,
+        version=registration.version,
+        course_option="",
+        epas=tuple(attempts_of(registration)),
+    )
+
+
+def epa_payload(registration: Registration) -> dict[str, Any] | None:
+    """The EPA record's request without its ``requestId``; None when there is no EPA yet."""
+    fields = epa_fields(registration)
+    if not fields.epas:
+        return None
+    payload = epa_request(fields, "")
+    del payload["requestId"]
+    return payload
+
+
+def request_id(item: ServiceItem) -> str:
+    """The ``requestId`` of the item's request: unique within a request, new at each change."""
+    return f"openepa-{item.pk}-{item.revision}"
+
+
+def with_request_id(item: ServiceItem, reference: str = "") -> dict[str, Any]:
+    """The item's request with its ``requestId`` first and, for an update, its reference."""
+    body: dict[str, Any] = {"requestId": request_id(item)}
+    if reference:
+        body["epaReference" if item.kind == ServiceItem.Kind.EPA else "certificateReference"] = (
+            reference
+        )
+    body.update(item.payload)
+    return body
+
+
+# --- the exports for EPAOs that upload by hand --------------------------------------------
+
+
+def due_epa_records(user: User) -> QuerySet[ServiceItem]:
+    """The EPA records of the user's EPAO waiting to be sent, oldest first."""
+    return (
+        ServiceItem.objects.filter(
+            epao_id=user.epao_id,
+            registration__in=registrations_for(user),
+            kind=ServiceItem.Kind.EPA,
+            state=ServiceItem.State.WAITING,
+        )
+        .select_related("registration__apprentice")
+        .order_by("pk")
+    )
+
+
+def sample_date_time(day: date) -> str:
+    """A date as the client's sample CSV writes it: ``10/09/2018 00:00`` (dd/MM/yyyy HH:mm)."""
+    return f"{day:%d/%m/%Y} 00:00"
+
+
+def _csv_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_row(item: ServiceItem) -> list[str]:
+    """One learner's row of the client's ``createEpaRecords.csv``: the latest EPA."""
+    payload = item.payload
+    standard = payload.get("standard") or {}
+    learner = payload.get("learner") or {}
+    details = payload.get("learningDetails") or {}
+    epas = (payload.get("epaDetails") or {}).get("epas") or [{}]
+    latest = epas[-1]
+    epa_day = str(latest.get("epaDate") or "")[:10]
+    return [
+        request_id(item),
+        str(learner.get("uln") or ""),
+        _csv_safe(item.registration.apprentice.given_names),
+        _csv_safe(str(learner.get("familyName") or "")),
+        str(standard.get("standardCode") or ""),
+        str(standard.get("standardReference") or ""),
+        str(details.get("version") or ""),
+        _csv_safe(str(details.get("courseOption") or "")),
+        str(latest.get("epaOutcome") or ""),
+        sample_date_time(date.fromisoformat(epa_day)) if epa_day else "",
+    ]
+
+
+def export_csv(items: QuerySet[ServiceItem]) -> Iterator[str]:
+    """The EPA records as the client's ``createEpaRecords.csv``, in pieces to stream."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items.iterator(chunk_size=200):
+        writer.writerow(csv_row(item))
+        if buffer.tell() > 16_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def export_json(items: QuerySet[ServiceItem]) -> Iterator[str]:
+    """The EPA records as requests in batches of 25: a JSON array of arrays, to stream.
+
+    Records the service has not seen come first, as Create EPA Record requests (POST); those
+    it holds follow, as Update EPA Record requests (PUT) with their ``epaReference``. No
+    batch mixes the two.
+    """
+    yield "["
+    first = True
+    for group in (items.filter(reference=""), items.exclude(reference="")):
+        for batch in batches(group.iterator(chunk_size=200), BATCH_LIMIT):
+            requests = [with_request_id(item, item.reference) for item in batch]
+            yield ("" if first else ",") + "\n" + json.dumps(requests)
+            first = False
+    yield "\n]\n"

@@ -1,0 +1,135 @@
+"""What the EPAO admin's pages show: the EPAO's items by state, the refusals with their fixes.
+
+Every query starts from the admin's scope (:func:`items_for`); counts are made in the
+database, lists are filtered and sorted there and read a page at a time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.urls import reverse
+
+from openepa.accounts.models import User
+from openepa.registration.access import registrations_for
+from openepa.registration.service_models import ServiceExchange, ServiceItem
+from openepa.rules.service_advice import CLAIM, REGISTRATION, STANDARD, Advice, advice_for
+
+Kind = ServiceItem.Kind
+State = ServiceItem.State
+
+# The states a person reads, in the order the page lists them ("sending" counts as waiting).
+SHOWN_STATES = (State.WAITING, State.SENT, State.REFUSED, State.SUBMITTED)
+
+
+def items_for(user: User) -> QuerySet[ServiceItem]:
+    """The EPA records and certificates of the registrations ``user`` may see."""
+    return ServiceItem.objects.filter(
+        epao_id=user.epao_id, registration__in=registrations_for(user)
+    )
+
+
+@dataclass(frozen=True)
+class KindCounts:
+    """How many items of one kind are in each state."""
+
+    kind: str
+    label: str
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        """Every item of the kind."""
+        return sum(self.counts)
+
+
+def counts_for(user: User) -> list[KindCounts]:
+    """The EPAO's items counted by kind and state, in one query."""
+    rows = (
+        items_for(user)
+        .order_by()
+        .values_list("kind", "state")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "state", "n")
+    )
+    counted: dict[tuple[str, str], int] = {}
+    for kind, state, number in rows:
+        shown = State.WAITING if state == State.SENDING else state
+        counted[(kind, shown)] = counted.get((kind, shown), 0) + number
+    return [
+        KindCounts(kind, str(label), tuple(counted.get((kind, state), 0) for state in SHOWN_STATES))
+        for kind, label in Kind.choices
+    ]
+
+
+def configuration_problem(user: User) -> ServiceExchange | None:
+    """The latest exchange, when the service refused the whole request (a setting to fix)."""
+    latest = (
+        ServiceExchange.objects.filter(item__epao_id=user.epao_id)
+        .exclude(action="status")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return latest if latest is not None and latest.outcome == "refused whole" else None
+
+
+def refused_items(user: User) -> QuerySet[ServiceItem]:
+    """The EPAO's refused items, the latest refused first."""
+    return (
+        items_for(user)
+        .filter(state=State.REFUSED)
+        .select_related("registration__apprentice")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def waiting_items(user: User) -> QuerySet[ServiceItem]:
+    """The EPAO's items waiting to be sent (or being sent), the longest waiting first."""
+    return (
+        items_for(user)
+        .filter(state__in=(State.WAITING, State.SENDING))
+        .select_related("registration__apprentice")
+        .order_by("updated_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One message of the service with what to do and the page of OpenEPA that fixes it."""
+
+    advice: Advice
+    url: str
+    link_text: str
+
+
+def fix_page(item: ServiceItem, advice: Advice) -> tuple[str, str]:
+    """The page that fixes what ``advice`` says, and the words of its link ("" if none)."""
+    if advice.fix == CLAIM:
+        if item.claim_id:
+            return reverse("claims:detail", args=[item.claim_id]), "Open the certificate claim"
+        return reverse("claims:list"), "Open the certificate claims"
+    if advice.fix == REGISTRATION:
+        registration = item.registration
+        if registration.is_read_only:
+            return reverse("registration:detail", args=[registration.pk]), "Open the apprentice"
+        return reverse("registration:correct", args=[registration.pk]), "Correct the details"
+    if advice.fix == STANDARD:
+        return reverse("settings"), "Open Settings"
+    return "", ""
+
+
+def fixes_of(item: ServiceItem) -> list[Fix]:
+    """Each message the service refused the item with, with its fix."""
+    fixes = []
+    for message in item.messages or []:
+        advice = advice_for(str(message), item.kind)
+        url, text = fix_page(item, advice)
+        fixes.append(Fix(advice, url, text))
+    return fixes
+
+
+def refused_rows(items: Any) -> list[dict[str, Any]]:
+    """A page of refused items, each with its fixes."""
+    return [{"item": item, "fixes": fixes_of(item)} for item in items]

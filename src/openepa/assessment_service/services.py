@@ -1,0 +1,156 @@
+"""Keeping each registration's EPA record and certificate due at the service (no network).
+
+One :class:`ServiceItem` per registration and kind holds what is due to be sent: its
+``payload`` (the request without its ``requestId``) and ``payload_hash``, the fingerprint of
+its canonical JSON. The item is *waiting* while its payload differs from what the service last
+accepted (``sent_hash``) and from what it last refused (``refused_hash``), or while a submit is
+requested and not yet done; otherwise it is *sent*, *refused* or *submitted*. So nothing
+unchanged is ever sent again, and a refused item waits until it changes.
+
+These functions run inside the caller's transaction (an event's publisher); what leaves the
+database, the sending, is enqueued once that transaction commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from openepa.accounts.models import User
+from openepa.assessment_service.certificates import certificate_payload
+from openepa.assessment_service.epa_records import epa_payload
+from openepa.assessment_service.states import settle
+from openepa.assessment_service.tasks import send_to_service
+from openepa.claims.models import CertificateClaim
+from openepa.kernel import clock
+from openepa.kernel.service_client import configured
+from openepa.registration.models import Registration
+from openepa.registration.service_models import ServiceItem
+from openepa.rules.dates import long_date
+
+Kind = ServiceItem.Kind
+State = ServiceItem.State
+
+CLAIM_CHANGED = "The claim changed on {day}: the certificate is sent once the claim is ready again."
+
+
+def canonical_json(payload: dict[str, Any]) -> str:
+    """The payload as canonical JSON: keys sorted, no spaces (the same data, the same text)."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def payload_hash(payload: dict[str, Any]) -> str:
+    """The payload's fingerprint: the SHA-256 of its canonical JSON."""
+    return hashlib.sha256(canonical_json(payload).encode()).hexdigest()
+
+
+def enqueue_sending() -> None:
+    """Enqueue the sending task once the current transaction commits (if the service is set)."""
+    if not configured():
+        return
+    transaction.on_commit(send_to_service.enqueue)
+
+
+def _keep(
+    registration: Registration, kind: str, payload: dict[str, Any], *, claim_id: int | None = None
+) -> ServiceItem:
+    """The registration's item of ``kind`` with ``payload`` due, created or changed."""
+    digest = payload_hash(payload)
+    now = clock.now()
+    item, created = ServiceItem.objects.select_for_update().get_or_create(
+        registration=registration,
+        kind=kind,
+        defaults={
+            "epao_id": registration.epao_id,
+            "claim_id": claim_id,
+            "payload": payload,
+            "payload_hash": digest,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    if not created:
+        if item.payload_hash != digest:
+            item.payload = payload
+            item.payload_hash = digest
+            item.revision += 1
+        if claim_id is not None:
+            item.claim_id = claim_id
+        if item.last_error.startswith(CLAIM_CHANGED[:16]):
+            item.last_error = ""  # the claim is ready again
+        item.updated_at = now
+    settle(item)
+    item.save()
+    if item.state == State.WAITING:
+        enqueue_sending()
+    return item
+
+
+def keep_epa_record(registration: Registration) -> ServiceItem | None:
+    """The registration's EPA record made due as its results and withdrawal now say.
+
+    None when there is nothing to record yet (no result released, not withdrawn).
+    """
+    payload = epa_payload(registration)
+    if payload is None:
+        return None
+    return _keep(registration, Kind.EPA, payload)
+
+
+def keep_certificate(claim: CertificateClaim) -> ServiceItem:
+    """The claim's certificate made due as the ready claim now reads."""
+    return _keep(
+        claim.registration, Kind.CERTIFICATE, certificate_payload(claim), claim_id=claim.pk
+    )
+
+
+def hold_certificate(claim: CertificateClaim) -> ServiceItem | None:
+    """Note on the claim's certificate that it waits for the claim to be ready again.
+
+    Nothing of a claim in draft is sent (:func:`openepa.assessment_service.sending.send_due`
+    leaves it); the note says why on the pages.
+    """
+    item = (
+        ServiceItem.objects.select_for_update()
+        .filter(registration_id=claim.registration_id, kind=Kind.CERTIFICATE)
+        .first()
+    )
+    if item is None:
+        return None
+    item.last_error = CLAIM_CHANGED.format(day=long_date(clock.today()))
+    item.updated_at = clock.now()
+    item.save(update_fields=["last_error", "updated_at"])
+    return item
+
+
+def request_submit(claims: Iterable[CertificateClaim], user: User) -> list[ServiceItem]:
+    """Ask for each claim's certificate to be submitted, by ``user``, now.
+
+    A claim not yet at the service is made due first (created, then submitted). Asking again
+    after the service refused a submit sends the submit again.
+    """
+    now = clock.now()
+    items = []
+    for claim in claims:
+        keep_certificate(claim)
+        item = ServiceItem.objects.select_for_update().get(
+            registration_id=claim.registration_id, kind=Kind.CERTIFICATE
+        )
+        if item.submitted_at is not None:
+            items.append(item)
+            continue
+        item.submit_requested_at = now
+        item.submit_requested_by = user
+        if item.refused_hash and item.refused_hash == item.sent_hash:
+            item.refused_hash = ""  # the submit itself was refused: asked again, try again
+        item.updated_at = now
+        settle(item)
+        item.save()
+        items.append(item)
+    if any(item.state == State.WAITING for item in items):
+        enqueue_sending()
+    return items

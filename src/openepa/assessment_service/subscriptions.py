@@ -1,0 +1,52 @@
+"""What the assessment service keeps due when results, registrations and claims change.
+
+Each handler runs inside the publisher's transaction and makes no request: it records what is
+due (:mod:`openepa.assessment_service.services`), and the sending is enqueued once the
+transaction commits.
+"""
+
+from __future__ import annotations
+
+from openepa.assessment_service import services
+from openepa.assessment_service.epa_records import epa_begun
+from openepa.claims.events import ClaimChanged, ClaimReady, ClaimSubmitRequested
+from openepa.kernel.events import subscribe
+from openepa.registration.events import RegistrationWithdrawn
+from openepa.results.events import ResultRegraded, ResultReleased
+
+
+@subscribe(ResultReleased)
+def epa_record_of_released_result(event: ResultReleased) -> None:
+    """A released result (pass or fail) adds an EPA to the learner's EPA record."""
+    services.keep_epa_record(event.result.registration)
+
+
+@subscribe(ResultRegraded)
+def epa_record_of_regraded_result(event: ResultRegraded) -> None:
+    """A grade changed on appeal or amendment updates the EPA record's outcome."""
+    services.keep_epa_record(event.result.registration)
+
+
+@subscribe(RegistrationWithdrawn)
+def epa_record_of_withdrawal(event: RegistrationWithdrawn) -> None:
+    """A registration withdrawn after its EPA began ends its EPA record with "Withdrawn"."""
+    if epa_begun(event.registration):
+        services.keep_epa_record(event.registration)
+
+
+@subscribe(ClaimReady)
+def certificate_of_ready_claim(event: ClaimReady) -> None:
+    """A claim ready to send is created (or updated) at the service."""
+    services.keep_certificate(event.claim)
+
+
+@subscribe(ClaimChanged)
+def certificate_of_changed_claim(event: ClaimChanged) -> None:
+    """A claim changed: nothing of it is sent until it is ready again."""
+    services.hold_certificate(event.claim)
+
+
+@subscribe(ClaimSubmitRequested)
+def certificates_to_submit(event: ClaimSubmitRequested) -> None:
+    """An EPAO admin asked for the claims' certificates to be submitted."""
+    services.request_submit(event.claims, event.requested_by)
