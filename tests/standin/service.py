@@ -88,11 +88,13 @@ class LoggedRequest:
         """One line: the request, its status and, for a batch, how many items were refused."""
         line = f"{self.method} {self.raw_path} -> {self.status}"
         if isinstance(self.answer, list):
-            refused = sum(1 for item in self.answer if item.get("validationErrors"))
-            line += f" ({len(self.answer)} items, {refused} refused)"
-            for item in self.answer:
-                if item.get("validationErrors"):
-                    line += f"\n    {item.get('requestId')}: " + "; ".join(item["validationErrors"])
+            refused = [item for item in self.answer if item.get("validationErrors")]
+            line += f" ({len(self.answer)} items, {len(refused)} refused"
+            reasons = [
+                f"{item.get('requestId')}: " + "; ".join(item["validationErrors"])
+                for item in refused
+            ]
+            line += (": " + " | ".join(reasons) if reasons else "") + ")"
         elif isinstance(self.answer, dict) and "message" in self.answer:
             line += f": {self.answer['message']}"
         return line

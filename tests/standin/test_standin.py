@@ -103,7 +103,7 @@ def test_a_family_name_is_compared_in_any_case_but_letter_for_letter(api: httpx.
 
 
 def test_a_uln_starting_with_0_and_a_postcode_outside_the_pattern_are_refused(
-    api: httpx.Client,
+    api: httpx.Client, service: StandIn
 ) -> None:
     item = certificate(learner__uln="0123456789", postalContact__postCode="W1P 1AA")
     answer = api.post("api/v1/certificate", json=[item]).json()
@@ -118,6 +118,10 @@ def test_a_uln_starting_with_0_and_a_postcode_outside_the_pattern_are_refused(
             ],
         }
     ]
+    assert service.requests[-1].summary() == (
+        "POST /api/v1/certificate -> 200 (1 items, 1 refused: r1: ULN should contain exactly 10 "
+        "numbers; Provide a valid UK postcode; Learner details for ULN: 123456789 not found)"
+    )
 
 
 def test_a_second_create_answers_the_reference_of_the_first(api: httpx.Client) -> None:
