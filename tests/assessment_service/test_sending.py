@@ -11,7 +11,8 @@ from tests.assessment_service.conftest import FakeService, Held
 
 from openepa.accounts.models import User
 from openepa.assessment_service import services
-from openepa.assessment_service.sending import send_due, stale_after
+from openepa.assessment_service.claiming import stale_after
+from openepa.assessment_service.sending import send_due
 from openepa.assessment_service.tasks import send_to_service
 from openepa.claims.models import CertificateClaim
 from openepa.kernel import clock
