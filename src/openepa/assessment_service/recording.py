@@ -46,10 +46,13 @@ def http_status_of(message: str) -> int | None:
     return int(found.group(1)) if found else None
 
 
+WHOLE_REFUSAL = "The service refused the whole request"
+
+
 def whole_refusal(error: ServiceRefused) -> str:
     """A refusal of a whole request in words: a problem of configuration, with the fix."""
     hint = KEY_HINTS.get(error.status, "check ASSESSMENT_SERVICE_URL and ASSESSMENT_SERVICE_KEY")
-    return f"The service refused the whole request ({error.status}: {error.message}): {hint}."
+    return f"{WHOLE_REFUSAL} ({error.status}: {error.message}): {hint}."
 
 
 class Recorder:
