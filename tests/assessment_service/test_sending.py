@@ -11,7 +11,8 @@ from tests.assessment_service.conftest import FakeService, Held
 
 from openepa.accounts.models import User
 from openepa.assessment_service import services
-from openepa.assessment_service.sending import send_due, stale_after
+from openepa.assessment_service.claiming import claim_due, stale_after
+from openepa.assessment_service.sending import send_due
 from openepa.assessment_service.tasks import send_to_service
 from openepa.claims.models import CertificateClaim
 from openepa.kernel import clock
@@ -338,3 +339,13 @@ def test_nothing_is_sent_when_the_service_is_not_configured(
     assert not summary.complete
     assert send_to_service.call() == {"configured": False}
     assert _fresh(item).state == State.WAITING
+
+
+def test_two_workers_never_take_the_same_item(
+    service: FakeService, due_epa: Callable[..., ServiceItem]
+) -> None:
+    item = due_epa()
+    taken = claim_due("first-worker", honour_backoff=True, limit=None)
+    assert [due.pk for due in taken] == [item.pk]
+    assert send_due(honour_backoff=False).requests == 0  # the second worker finds nothing
+    assert _fresh(item).batch == "first-worker"

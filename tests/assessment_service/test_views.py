@@ -249,3 +249,22 @@ def test_the_json_holds_the_due_records_as_requests_in_batches_of_25(
     assert creates[0]["epaDetails"]["epas"] == [
         {"epaDate": "2018-09-10T00:00:00", "epaOutcome": "Fail"}
     ]
+
+
+def test_a_bad_key_shows_as_a_problem_of_configuration(
+    service: FakeService,
+    login: Callable[[User], Client],
+    alice: User,
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+) -> None:
+    _epa(make_registration, make_result)
+    service.fail_next(401, body='{"statusCode": 401, "message": "Access denied"}')
+    send_due()
+    client = login(alice)
+    text = client.get(reverse("assessment_service:overview")).content.decode()
+    assert "A problem of configuration: The service refused the whole request (401" in text
+    assert "check ASSESSMENT_SERVICE_KEY" in text
+    send_due(honour_backoff=False)
+    text = client.get(reverse("assessment_service:overview")).content.decode()
+    assert "A problem of configuration" not in text

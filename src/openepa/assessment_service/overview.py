@@ -13,8 +13,9 @@ from django.db.models import Count, QuerySet
 from django.urls import reverse
 
 from openepa.accounts.models import User
+from openepa.assessment_service.recording import WHOLE_REFUSAL
 from openepa.registration.access import registrations_for
-from openepa.registration.service_models import ServiceExchange, ServiceItem
+from openepa.registration.service_models import ServiceItem
 from openepa.rules.service_advice import CLAIM, REGISTRATION, STANDARD, Advice, advice_for
 
 Kind = ServiceItem.Kind
@@ -64,15 +65,17 @@ def counts_for(user: User) -> list[KindCounts]:
     ]
 
 
-def configuration_problem(user: User) -> ServiceExchange | None:
-    """The latest exchange, when the service refused the whole request (a setting to fix)."""
-    latest = (
-        ServiceExchange.objects.filter(item__epao_id=user.epao_id)
-        .exclude(action="status")
-        .order_by("-at", "-pk")
+def configuration_problem(user: User) -> ServiceItem | None:
+    """The latest item waiting because the service refused a whole request (a setting to fix).
+
+    Once the setting is fixed, the next run sends the items and the problem is gone.
+    """
+    return (
+        items_for(user)
+        .filter(state=State.WAITING, last_error__startswith=WHOLE_REFUSAL)
+        .order_by("-updated_at", "-pk")
         .first()
     )
-    return latest if latest is not None and latest.outcome == "refused whole" else None
 
 
 def refused_items(user: User) -> QuerySet[ServiceItem]:

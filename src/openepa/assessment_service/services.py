@@ -90,6 +90,7 @@ def _keep(
     return item
 
 
+@transaction.atomic
 def keep_epa_record(registration: Registration) -> ServiceItem | None:
     """The registration's EPA record made due as its results and withdrawal now say.
 
@@ -101,6 +102,7 @@ def keep_epa_record(registration: Registration) -> ServiceItem | None:
     return _keep(registration, Kind.EPA, payload)
 
 
+@transaction.atomic
 def keep_certificate(claim: CertificateClaim) -> ServiceItem:
     """The claim's certificate made due as the ready claim now reads."""
     return _keep(
@@ -108,6 +110,7 @@ def keep_certificate(claim: CertificateClaim) -> ServiceItem:
     )
 
 
+@transaction.atomic
 def hold_certificate(claim: CertificateClaim) -> ServiceItem | None:
     """Note on the claim's certificate that it waits for the claim to be ready again.
 
@@ -127,6 +130,7 @@ def hold_certificate(claim: CertificateClaim) -> ServiceItem | None:
     return item
 
 
+@transaction.atomic
 def request_submit(claims: Iterable[CertificateClaim], user: User) -> list[ServiceItem]:
     """Ask for each claim's certificate to be submitted, by ``user``, now.
 

@@ -18,7 +18,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Min
 
 from openepa.assessment_service.certificates import Followed, follow_certificates
-from openepa.assessment_service.sending import DONE_WORDS, SyncSummary, send_due
+from openepa.assessment_service.sending import send_due
+from openepa.assessment_service.summary import DONE_WORDS, SyncSummary
 from openepa.kernel.service_client import configured
 from openepa.registration.service_models import ServiceItem
 
