@@ -42,7 +42,7 @@ def test_each_item_shows_its_state_reference_and_last_exchange(
         reverse("claims:detail", args=[claim.pk]),
     ):
         text = client.get(url).content.decode()
-        assert "At the apprenticeship assessment service" in text
+        assert "EPA record and certificate at the assessment service" in text
         assert f"Sent to the service, reference {service.held[claim.uln].reference}" in text
         assert "Refused by the service" in text
         assert "“Provide a valid UK postcode”" in text
@@ -80,4 +80,4 @@ def test_only_epao_admins_see_the_items(
     make_result(registration)
     services.keep_epa_record(registration)
     text = login(bob).get(reverse("registration:detail", args=[registration.pk])).content.decode()
-    assert "At the apprenticeship assessment service" not in text
+    assert "EPA record and certificate at the assessment service" not in text

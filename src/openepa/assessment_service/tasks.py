@@ -6,6 +6,8 @@
   enqueues itself again for the earliest next try, up to ``ASSESSMENT_SERVICE_ATTEMPTS``
   tries of an item; after that the daily sweep, "Send now" and the sync command try again.
 - :func:`follow_certificates` asks the service about every submitted certificate, daily.
+- :func:`check_learners_due` looks up the learners whose check is waiting or due again
+  (:func:`openepa.registration.learner_checks.run_due_checks`), daily.
 
 Neither does anything, nor fails, when ASSESSMENT_SERVICE_URL is empty.
 """
@@ -21,6 +23,7 @@ from django_tasks import task
 from openepa.assessment_service import certificates, sending
 from openepa.kernel import clock
 from openepa.kernel.service_client import configured
+from openepa.registration.learner_checks import run_due_checks
 from openepa.registration.service_models import ServiceItem
 
 
@@ -70,6 +73,15 @@ def follow_certificates() -> dict[str, Any]:
     }
 
 
+@task()
+def check_learners_due() -> dict[str, Any]:
+    """Look up every learner whose check is waiting, or due again after a failure."""
+    if not configured():
+        return {"configured": False}
+    summary = run_due_checks()
+    return {"configured": True, "asked": summary.asked, "flagged": len(summary.flagged)}
+
+
 def enqueue_daily_work() -> bool:
     """Enqueue the sending and the following of certificates (the daily sweep's part).
 
@@ -77,6 +89,7 @@ def enqueue_daily_work() -> bool:
     """
     if not configured():
         return False
+    check_learners_due.enqueue()
     send_to_service.enqueue()
     follow_certificates.enqueue()
     return True

@@ -1,8 +1,8 @@
 """``openepa manage assessment_service sync|status``: the assessment service from a shell.
 
-``sync`` sends everything waiting now, without a worker and ignoring the delays after
-failures, follows the submitted certificates, and prints what it sent (by action, each
-learner's name, ULN and reference), what the service refused and why (its messages) and what
+``sync`` looks up the learners whose check is due, sends everything waiting now, without a
+worker and ignoring the delays after failures, follows the submitted certificates, and prints
+what it sent (by action, each learner's name, ULN and reference), what the service refused and why (its messages) and what
 could not be sent and why. Its exit status is 0 when everything was sent or refused, 1 when the
 service could not be reached or is not configured: fit for cron. Running it again sends
 nothing new.
@@ -21,6 +21,7 @@ from openepa.assessment_service.certificates import Followed, follow_certificate
 from openepa.assessment_service.sending import send_due
 from openepa.assessment_service.summary import DONE_WORDS, SyncSummary
 from openepa.kernel.service_client import configured
+from openepa.registration.learner_checks import run_due_checks
 from openepa.registration.service_models import ServiceItem
 
 NOT_CONFIGURED = (
@@ -91,11 +92,19 @@ class Command(BaseCommand):
         limit = options.get("limit")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be 1 or more", returncode=2)
+        checks = run_due_checks()
+        if checks.asked:
+            for line in checks.lines():
+                self.stdout.write(line)
         summary = send_due(honour_backoff=False, limit=limit)
         followed = follow_certificates()
         for line in report(summary, followed):
             self.stdout.write(line)
-        unreached = len(summary.unsent) + sum(1 for line in followed if not line.reached)
+        unreached = (
+            len(summary.unsent)
+            + sum(1 for line in followed if not line.reached)
+            + len(checks.unavailable)
+        )
         if unreached:
             raise CommandError(
                 f"{unreached} item{'' if unreached == 1 else 's'} could not be sent or checked: "
