@@ -2,10 +2,10 @@
 
 ``sync`` looks up the learners whose check is due, sends everything waiting now, without a
 worker and ignoring the delays after failures, follows the submitted certificates, and prints
-what it sent (by action, each learner's name, ULN and reference), what the service refused and why (its messages) and what
-could not be sent and why. Its exit status is 0 when everything was sent or refused, 1 when the
-service could not be reached or is not configured: fit for cron. Running it again sends
-nothing new.
+what it sent (by action, each learner's name, ULN and reference), what the service refused and
+why (its messages) and what could not be sent and why. Its exit status is 0 when everything was
+sent or refused, 1 when the service could not be reached or is not configured: fit for cron.
+Running it again sends nothing new.
 
 ``status`` prints how many EPA records and certificates are in each state.
 """
