@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from openepa.accounts.models import Organisation, StandardAtService, User
 from openepa.assessment.models import Sitting
+from openepa.claims.models import CertificateClaim
 from openepa.kernel import events
 from openepa.registration.models import CertificateConsent, Registration
 from openepa.results.models import Result
@@ -106,3 +107,32 @@ def heard(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr("openepa.kernel.events.publish", recording)
     return found
+
+
+@pytest.fixture
+def add_claims(
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+    alice: User,
+    lars_code: StandardAtService,
+    give_consent: Callable[[Registration], CertificateConsent],
+    on_day: Callable[[date], None],
+) -> Callable[[int], list[CertificateClaim]]:
+    """Add claims, every third one ready and passing every check (on 24 December 2026)."""
+    from openepa.claims import services
+
+    on_day(date(2026, 12, 24))
+
+    def add(count: int) -> list[CertificateClaim]:
+        added = []
+        for number in range(count):
+            registration = make_registration()
+            give_consent(registration)
+            claim = services.draft_claim_for_result(make_result(registration), alice)
+            if number % 3 == 0:
+                CertificateClaim.objects.filter(pk=claim.pk).update(status="ready")
+                claim.refresh_from_db()
+            added.append(claim)
+        return added
+
+    return add

@@ -83,7 +83,7 @@ def test_van_dijk_held_by_the_service_as_van_dijk_is_ready_in_any_case() -> None
 def test_vandijk_is_flagged_against_the_name_the_service_matched() -> None:
     problem = _one(replace(GOOD, family_name="VanDijk"))
     assert problem == (
-        "ULN, FamilyName and Standard not found. The family name on the claim (\"VanDijk\") "
+        'ULN, FamilyName and Standard not found. The family name on the claim ("VanDijk") '
         'is not the one the service matched for ULN 1234567880 ("Van Dijk"), letter for '
         "letter in any case: correct the claim's family name"
     )
@@ -239,7 +239,9 @@ def test_a_grade_the_service_does_not_know_is_refused() -> None:
 
 def test_only_grades_the_specification_awards_and_the_one_released() -> None:
     merit = _one(replace(GOOD, overall_grade="Merit"))
-    assert merit == 'The grade "Merit" is not one the specification awards; choose Pass or Distinction'
+    assert merit == (
+        'The grade "Merit" is not one the specification awards; choose Pass or Distinction'
+    )
     outstanding = replace(GOOD, overall_grade="Outstanding")
     assert _one(outstanding).startswith('The grade "Outstanding" is not one the specification')
     distinction = _one(replace(GOOD, overall_grade="Distinction"))

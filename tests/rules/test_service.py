@@ -67,7 +67,7 @@ def test_uln_valid() -> None:
     assert not service.uln_valid("123456788")
 
 
-ULN_CHARACTERS = st.sampled_from(list("0123456789") + ["１", "٣", "²", "a", "-"])
+ULN_CHARACTERS = st.sampled_from([*"0123456789", "１", "٣", "²", "a", "-"])
 
 
 @given(

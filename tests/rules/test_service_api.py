@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -156,7 +156,7 @@ def test_certificate_state() -> None:
         "Delivered",
         "Delivered",
     )
-    assert state.printed_at == datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc)
+    assert state.printed_at == datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
     assert state.delivered_on == datetime(2026, 12, 3)
     assert state.submitted_at is None
     assert service_api.certificate_state({"status": {}}) is None

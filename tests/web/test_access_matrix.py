@@ -128,6 +128,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "claims:list": admin_only(),
     "claims:export_json": admin_only(),
     "claims:export_csv": admin_only(),
+    # Issue 12: each standard's LARS code, set once by an EPAO admin for their own EPAO
+    # (tests/claims/test_standards.py).
+    "claims:standards": admin_only(),
+    "claims:standard": admin_only(),
     # Issue 5: quality settings, IQA and results.
     "results:policy": admin_only(),
     "results:iqa_queue": _row(403, ivy=200),
@@ -184,6 +188,8 @@ NOT_IN_MATRIX = {
     "claims:edit": "needs a claim: every person tested in tests/claims/test_views.py",
     "claims:move": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "claims:draft_missing": "POST only, EPAO admin: tested in tests/claims/test_views.py",
+    "claims:submit": "POST only, EPAO admin: tested in tests/claims/test_views.py",
+    "claims:submit_selected": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_decide": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_withdraw": (
@@ -297,6 +303,8 @@ def _url(name: str, world: dict[str, Any]) -> str:
         return reverse(name, args=[registration.pk])
     if name == "assessment:record":
         return reverse(name, args=[registration.pk, "observation"])
+    if name == "claims:standard":
+        return reverse(name, args=["ST0071"])
     if name == "files:download":
         return reverse(name, args=[world["file"].uuid])
     if name in ("planning:plan", "planning:plan_edit", "planning:booking_add"):
