@@ -10,7 +10,7 @@ from django import forms
 from openepa.claims.models import CertificateClaim
 from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, WholeNumberField
 from openepa.rules.identifiers import uln_problem
-from openepa.rules.service import GRADES, normalise_postcode
+from openepa.rules.service import GRADES, normalise_postcode, uln_messages
 
 
 class RevisionForm(forms.Form):
@@ -133,7 +133,12 @@ class ClaimForm(RevisionForm):
         value = str(self.cleaned_data["uln"]).strip()
         problem = uln_problem(value)
         if problem:
-            raise forms.ValidationError(problem)
+            # The service's own words first (its validators' InclusiveBetween(1000000000,
+            # 9999999999) message, rules.service.uln_messages), then what to do.
+            service_words = [m for m in uln_messages(value) if m.startswith("ULN should")]
+            raise forms.ValidationError(
+                f"{service_words[0]}. {problem}" if service_words else problem
+            )
         return value
 
     def clean_postcode(self) -> str:

@@ -239,7 +239,7 @@ def set_lars_code(
             "here"
         )
     row = (
-        StandardAtService.objects.select_for_update()
+        StandardAtService.objects.select_for_update(of=("self",))
         .select_related("updated_by")
         .filter(epao=epao, reference=reference)
         .first()
