@@ -393,8 +393,43 @@ def open_claim(trip: Journey) -> Any:
     return page
 
 
+def set_lars_code(trip: Journey) -> None:
+    """Alice sets ST0071's or ST0072's LARS code once, on the standards page (issue 12)."""
+    page = nav(trip, ALICE, "Settings", "Settings")
+    follow(page.get_by_role("link", name="Standards at the assessment service", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Standards at the assessment service")
+    trip.check(page, ALICE)
+    for reference in ("ST0071", "ST0072"):
+        follow(page.get_by_role("link", name=f"Set the LARS code of {reference}"))
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"LARS code of {reference}")
+        trip.check(page, ALICE)
+        page.get_by_label("LARS code").fill("123" if reference == "ST0071" else "124")
+        page.get_by_label("Where did you confirm the code?").fill("The standard's page.")
+        follow(page.get_by_role("button", name="Save the LARS code"))
+        assert f"The LARS code of {reference} was set to" in banner(page)
+
+
+def record_consent(name: str) -> None:
+    """The apprentice's written permission to apply for their certificate, as recorded.
+
+    Recorded in the database: the pages that record it belong to the registration.
+    """
+    from openepa.accounts.models import User
+    from openepa.registration.models import CertificateConsent, Registration
+
+    registration = Registration.objects.get(apprentice__user__email=PAT)
+    CertificateConsent.objects.create(
+        registration=registration,
+        source=CertificateConsent.Source.EVIDENCE,
+        statement=f"{name} agrees that the EPAO may apply for their certificate.",
+        evidence="Signed form",
+        given_on=date.today(),
+        recorded_by=User.objects.get(email=ALICE),
+    )
+
+
 def edit_claim(trip: Journey, page: Any, grade_words: str) -> None:
-    """Alice enters the LARS code and checks the grade and postal contact drafted."""
+    """Alice checks the grade and postal contact drafted and adds a department."""
     follow(page.get_by_role("link", name="Change the claim's details"))
     trip.check(page, ALICE)
     expect(page.get_by_label("Overall grade")).to_have_value(grade_words)
@@ -402,11 +437,12 @@ def edit_claim(trip: Journey, page: Any, grade_words: str) -> None:
     expect(page.get_by_label("Address line 1")).to_have_value("1 High Street")
     expect(page.get_by_label("Town or city")).to_have_value("Leeds")
     expect(page.get_by_label("Postcode")).to_have_value("LS1 1AA")
-    page.get_by_label("Standard code (LARS)").fill("123")
-    page.get_by_label("Why are you changing the claim?").fill("Entered the LARS standard code.")
+    expect(page.get_by_label("Standard code (LARS)")).to_have_count(0)
+    page.get_by_label("Department").fill("Customer service")
+    page.get_by_label("Why are you changing the claim?").fill("Added the department.")
     follow(page.get_by_role("button", name="Save the claim"))
     assert f"The claim for {NAME} was saved" in banner(page)
-    assert summary_rows(page)["Standard code (LARS)"] == "123"
+    assert summary_rows(page)["Standard code (LARS)"][:3] in ("123", "124")
 
 
 def mark_ready(trip: Journey, page: Any) -> None:

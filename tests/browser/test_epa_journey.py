@@ -51,9 +51,11 @@ from tests.browser.epa_steps import (
     nav,
     open_claim,
     pattern,
+    record_consent,
     record_history,
     record_method,
     release,
+    set_lars_code,
     upload_report,
 )
 from tests.browser.journey import Journey, banner, fill_date, summary_rows
@@ -188,6 +190,8 @@ def claim_ready(trip: Journey, clock: Clock, grade: str) -> None:
     """Alice completes Pat's claim and marks it ready, after the appeal period for a pass."""
     if grade == "distinction":
         claim_top_grade_immediately(trip)
+    set_lars_code(trip)
+    record_consent(NAME)
     page = open_claim(trip)
     assert summary_rows(page)["Overall grade"] == CLAIM_GRADES[grade]
     edit_claim(trip, page, CLAIM_GRADES[grade])

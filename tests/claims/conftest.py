@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from openepa.accounts.models import User
+from openepa.accounts.models import Organisation, StandardAtService, User
 from openepa.assessment.models import Sitting
-from openepa.registration.models import Registration
+from openepa.claims.models import CertificateClaim
+from openepa.kernel import events
+from openepa.registration.models import CertificateConsent, Registration
 from openepa.results.models import Result
 
 RELEASED = date(2026, 11, 22)
@@ -59,3 +61,78 @@ def on_day(monkeypatch: pytest.MonkeyPatch) -> Callable[[date], None]:
         monkeypatch.setattr("openepa.kernel.clock.today", lambda: day)
 
     return set_day
+
+
+@pytest.fixture
+def give_consent(alice: User) -> Callable[[Registration], CertificateConsent]:
+    """Record the apprentice's written permission to apply for their certificate."""
+
+    def give(registration: Registration) -> CertificateConsent:
+        return CertificateConsent.objects.create(
+            registration=registration,
+            source=CertificateConsent.Source.EVIDENCE,
+            statement="I agree that the EPAO may apply for my apprenticeship certificate.",
+            evidence="Signed form, kept in the EPAO's files",
+            given_on=date(2026, 11, 1),
+            recorded_by=alice,
+        )
+
+    return give
+
+
+@pytest.fixture
+def lars_code(epao: Organisation, alice: User) -> StandardAtService:
+    """ST0071's LARS code, set once by the EPAO admin (the standard files give none)."""
+    return StandardAtService.objects.create(
+        epao=epao, reference="ST0071", lars_code=123, updated_by=alice
+    )
+
+
+@pytest.fixture
+def service_configured(settings: Any) -> None:
+    """OpenEPA set to send to the assessment service (no request is made in these tests)."""
+    settings.ASSESSMENT_SERVICE_URL = "http://assessment-service.invalid"
+    settings.ASSESSMENT_SERVICE_KEY = "test"
+
+
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The events published during the test, in order (each still runs its handlers)."""
+    found: list[object] = []
+    publish = events.publish
+
+    def recording(event: object) -> None:
+        found.append(event)
+        publish(event)
+
+    monkeypatch.setattr("openepa.kernel.events.publish", recording)
+    return found
+
+
+@pytest.fixture
+def add_claims(
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+    alice: User,
+    lars_code: StandardAtService,
+    give_consent: Callable[[Registration], CertificateConsent],
+    on_day: Callable[[date], None],
+) -> Callable[[int], list[CertificateClaim]]:
+    """Add claims, every third one ready and passing every check (on 24 December 2026)."""
+    from openepa.claims import services
+
+    on_day(date(2026, 12, 24))
+
+    def add(count: int) -> list[CertificateClaim]:
+        added = []
+        for number in range(count):
+            registration = make_registration()
+            give_consent(registration)
+            claim = services.draft_claim_for_result(make_result(registration), alice)
+            if number % 3 == 0:
+                CertificateClaim.objects.filter(pk=claim.pk).update(status="ready")
+                claim.refresh_from_db()
+            added.append(claim)
+        return added
+
+    return add

@@ -1,22 +1,22 @@
-"""Drafting, checking, changing, moving and exporting certificate claims."""
+"""Drafting, checking, changing, moving and submitting certificate claims."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 import pytest
 
-from openepa.accounts.models import EpaoPolicy, User
+from openepa.accounts.models import EpaoPolicy, Organisation, StandardAtService, User
 from openepa.audit.models import AuditEvent
 from openepa.claims import services
+from openepa.claims.events import ClaimChanged, ClaimReady, ClaimSubmitRequested
 from openepa.claims.models import CertificateClaim, ClaimChange
+from openepa.claims.service_records import record_from_service
 from openepa.claims.services import ClaimRefused, RecordChanged
-from openepa.registration.models import Registration
+from openepa.claims.standards import FactsCache, StandardInfo
+from openepa.registration.models import CertificateConsent, LearnerCheck, Registration
 from openepa.results.models import Appeal, Result
 
 AFTER_APPEALS = date(2026, 12, 24)
@@ -24,19 +24,19 @@ AFTER_APPEALS = date(2026, 12, 24)
 
 @pytest.fixture
 def result(
-    make_registration: Callable[..., Registration], make_result: Callable[..., Result]
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+    give_consent: Callable[[Registration], CertificateConsent],
 ) -> Result:
-    registration = make_registration(family_name="Example", given_names="Pat")
+    registration = make_registration(family_name="Van Dijk", given_names="Pat")
+    give_consent(registration)
     return make_result(registration)
 
 
 @pytest.fixture
-def claim(result: Result, alice: User) -> CertificateClaim:
-    """A draft claim with the LARS code entered, so it can be made ready after appeals."""
-    claim = services.draft_claim_for_result(result, alice)
-    CertificateClaim.objects.filter(pk=claim.pk).update(standard_code=123)
-    claim.refresh_from_db()
-    return claim
+def claim(result: Result, alice: User, lars_code: StandardAtService) -> CertificateClaim:
+    """A draft claim of ST0071, whose LARS code the EPAO set, with the apprentice's consent."""
+    return services.draft_claim_for_result(result, alice)
 
 
 def _values(claim: CertificateClaim, **changes: Any) -> dict[str, Any]:
@@ -45,18 +45,38 @@ def _values(claim: CertificateClaim, **changes: Any) -> dict[str, Any]:
     return values
 
 
-def test_a_claim_is_drafted_from_the_apprentice_and_the_result(result: Result, alice: User) -> None:
+def _check(registration: Registration, outcome: str, **fields: Any) -> LearnerCheck:
+    values: dict[str, Any] = {
+        "epao": registration.epao,
+        "registration": registration,
+        "reason": LearnerCheck.Reason.REGISTRATION,
+        "outcome": outcome,
+        "uln": registration.apprentice.uln,
+        "family_name": registration.apprentice.family_name,
+        "standard": registration.standard,
+        "held_given_names": registration.apprentice.given_names,
+        "held_version": registration.version,
+        "completion_status": 1,
+    }
+    values.update(fields)
+    return LearnerCheck.objects.create(**values)
+
+
+def test_a_claim_is_drafted_from_the_apprentice_the_standard_and_the_result(
+    result: Result, alice: User, lars_code: StandardAtService, employer: Organisation
+) -> None:
     claim = services.draft_claim_for_result(result, alice)
     registration = result.registration
     assert claim.uln == registration.apprentice.uln
-    assert (claim.family_name, claim.given_names) == ("Example", "Pat")
+    assert (claim.family_name, claim.given_names) == ("Van Dijk", "Pat")
     assert (claim.standard_reference, claim.version) == ("ST0071", registration.version)
-    assert claim.standard_code is None
+    assert claim.standard_code == 123
     assert claim.option == ""
     assert claim.overall_grade == "Pass"
     assert claim.achievement_date == date(2026, 11, 22)
     assert claim.recipient == "apprentice"
-    assert claim.contact_name == "Pat Example"
+    assert claim.contact_name == "Pat Van Dijk"
+    assert claim.organisation == employer.name
     assert (claim.address_line_1, claim.city, claim.postcode) == (
         "1 High Street",
         "Leeds",
@@ -66,6 +86,10 @@ def test_a_claim_is_drafted_from_the_apprentice_and_the_result(result: Result, a
     [change] = claim.changes.all()
     assert (change.field, change.new, change.changed_by) == ("status", "draft", alice)
     assert AuditEvent.objects.filter(action="claims.drafted", object_id=str(claim.pk)).exists()
+
+
+def test_without_a_lars_code_the_claim_is_drafted_without_one(result: Result, alice: User) -> None:
+    assert services.draft_claim_for_result(result, alice).standard_code is None
 
 
 def test_the_achievement_date_of_the_result_is_used_when_set(
@@ -110,18 +134,59 @@ def test_missing_claims_are_drafted_in_batches(
     assert CertificateClaim.objects.count() == 5
 
 
-def test_the_lars_code_must_be_entered_before_ready(
+def test_the_lars_code_must_be_set_on_the_standard_before_ready(
     result: Result, alice: User, on_day: Callable[[date], None]
 ) -> None:
     on_day(AFTER_APPEALS)
     claim = services.draft_claim_for_result(result, alice)
     with pytest.raises(ClaimRefused) as refused:
         services.mark_ready(claim, alice, revision=claim.revision)
-    assert refused.value.problems[0].startswith("Enter the standard's LARS code")
+    [problem] = refused.value.problems
+    assert "Set the LARS code of ST0071 once on the Standards at the assessment service page" in (
+        problem
+    )
+    assert getattr(problem, "fix", "") == "standards"
+
+
+def test_marking_ready_carries_the_standards_lars_code(
+    result: Result, alice: User, epao: Organisation, on_day: Callable[[date], None]
+) -> None:
+    on_day(AFTER_APPEALS)
+    claim = services.draft_claim_for_result(result, alice)
+    StandardAtService.objects.create(epao=epao, reference="ST0071", lars_code=321)
+    services.mark_ready(claim, alice, revision=claim.revision)
+    claim.refresh_from_db()
+    assert (claim.status, claim.standard_code) == ("ready", 321)
+    change = claim.changes.get(field="standard_code")
+    assert (change.old, change.new) == ("", "321")
+
+
+def test_without_the_apprentices_permission_the_claim_is_not_ready(
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+    alice: User,
+    lars_code: StandardAtService,
+    on_day: Callable[[date], None],
+    give_consent: Callable[[Registration], CertificateConsent],
+) -> None:
+    on_day(AFTER_APPEALS)
+    registration = make_registration()
+    claim = services.draft_claim_for_result(make_result(registration), alice)
+    with pytest.raises(ClaimRefused) as refused:
+        services.mark_ready(claim, alice, revision=claim.revision)
+    [problem] = refused.value.problems
+    assert problem.startswith("The apprentice's written permission to apply for their")
+    consent = give_consent(registration)
+    CertificateConsent.objects.filter(pk=consent.pk).update(
+        withdrawn_at=consent.recorded_at, withdrawn_by=alice, withdrawal_reason="Asked to"
+    )
+    assert services.problems_of(claim)[0].startswith("The apprentice's written permission")
+    give_consent(registration)
+    assert services.problems_of(claim) == []
 
 
 def test_ready_only_after_the_appeal_period(
-    claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
+    claim: CertificateClaim, alice: User, on_day: Callable[[date], None], heard: list[object]
 ) -> None:
     on_day(date(2026, 12, 23))
     with pytest.raises(ClaimRefused) as refused:
@@ -130,26 +195,25 @@ def test_ready_only_after_the_appeal_period(
         "The appeal period of 31 days ends on 23 December 2026; the claim can be marked "
         "ready from 24 December 2026"
     ]
-    claim.refresh_from_db()
-    assert claim.status == "draft"
+    assert CertificateClaim.objects.get(pk=claim.pk).status == "draft"
     on_day(AFTER_APPEALS)
     services.mark_ready(claim, alice, revision=claim.revision)
-    claim.refresh_from_db()
-    assert claim.status == "ready"
+    assert CertificateClaim.objects.get(pk=claim.pk).status == "ready"
+    assert [type(event) for event in heard] == [ClaimReady]
 
 
 def test_the_epaos_policy_sets_the_period_and_the_distinction_rule(
     make_registration: Callable[..., Registration],
     make_result: Callable[..., Result],
     alice: User,
-    epao: Any,
+    epao: Organisation,
+    lars_code: StandardAtService,
     on_day: Callable[[date], None],
+    give_consent: Callable[[Registration], CertificateConsent],
 ) -> None:
-    claim = services.draft_claim_for_result(
-        make_result(make_registration(), grade="distinction"), alice
-    )
-    CertificateClaim.objects.filter(pk=claim.pk).update(standard_code=123)
-    claim.refresh_from_db()
+    registration = make_registration()
+    give_consent(registration)
+    claim = services.draft_claim_for_result(make_result(registration, grade="distinction"), alice)
     on_day(date(2026, 11, 22))
     assert services.problems_of(claim)[0].startswith("The appeal period of 31 days")
     EpaoPolicy.objects.filter(epao=epao).update(claim_top_grade_immediately=True)
@@ -175,23 +239,81 @@ def test_an_open_appeal_keeps_the_claim_from_ready(
     services.mark_ready(claim, alice, revision=claim.revision)
 
 
-def test_a_mismatch_of_uln_and_family_name_is_caught_before_ready(
+def test_without_the_service_the_family_name_is_compared_with_the_apprentice_record(
     claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
 ) -> None:
     on_day(AFTER_APPEALS)
+    _check(claim.registration, LearnerCheck.Outcome.NOT_FOUND)  # ignored: no service
     services.update_claim(
         claim,
         alice,
         revision=claim.revision,
-        values=_values(claim, family_name="Exampel"),
+        values=_values(claim, family_name="van dijk"),
+        reason="Typed from the letter",
+    )
+    assert services.problems_of(claim) == []
+    services.update_claim(
+        claim,
+        alice,
+        revision=claim.revision,
+        values=_values(claim, family_name="VanDijk"),
         reason="Typed from the letter",
     )
     with pytest.raises(ClaimRefused) as refused:
         services.mark_ready(claim, alice, revision=claim.revision)
     [problem] = refused.value.problems
-    assert '"Exampel"' in problem
-    assert '"Example"' in problem
-    assert CertificateClaim.objects.get(pk=claim.pk).status == "draft"
+    assert problem.startswith("ULN, FamilyName and Standard not found. The family name on the")
+    assert '("VanDijk") does not match the family name held for ULN' in problem
+    assert '("Van Dijk")' in problem
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_van_dijk_matched_at_the_service_is_ready_and_vandijk_is_flagged(
+    claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
+) -> None:
+    on_day(AFTER_APPEALS)
+    _check(claim.registration, LearnerCheck.Outcome.MATCHED, family_name="Van Dijk")
+    assert services.problems_of(claim) == []
+    services.update_claim(
+        claim,
+        alice,
+        revision=claim.revision,
+        values=_values(claim, family_name="VanDijk"),
+        reason="Typed from the letter",
+    )
+    [problem] = services.problems_of(claim)
+    assert problem == (
+        'ULN, FamilyName and Standard not found. The family name on the claim ("VanDijk") is '
+        f'not the one the service matched for ULN {claim.uln} ("Van Dijk"), letter for letter '
+        "in any case: correct the claim's family name"
+    )
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_the_latest_look_up_decides_and_one_without_an_answer_falls_back_to_the_record(
+    claim: CertificateClaim, on_day: Callable[[date], None]
+) -> None:
+    on_day(AFTER_APPEALS)
+    old = _check(claim.registration, LearnerCheck.Outcome.NOT_FOUND)
+    [problem] = services.problems_of(claim)
+    assert "The service's latest look-up found no learner" in problem
+    LearnerCheck.objects.filter(pk=old.pk).update(current=False)
+    _check(claim.registration, LearnerCheck.Outcome.WITHDRAWN, completion_status=3)
+    [problem] = services.problems_of(claim)
+    assert problem.startswith("Cannot find the apprentice details. The service holds the")
+    LearnerCheck.objects.update(current=False)
+    _check(claim.registration, LearnerCheck.Outcome.UNAVAILABLE)
+    assert services.problems_of(claim) == []
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_the_version_the_service_holds_must_be_the_registrations(
+    claim: CertificateClaim, on_day: Callable[[date], None]
+) -> None:
+    on_day(AFTER_APPEALS)
+    _check(claim.registration, LearnerCheck.Outcome.MATCHED, held_version="1.1")
+    [problem] = services.problems_of(claim)
+    assert problem.startswith("Incorrect version for learner. The service holds version 1.1")
 
 
 def test_every_edit_is_kept_with_who_when_and_why(claim: CertificateClaim, alice: User) -> None:
@@ -218,6 +340,39 @@ def test_every_edit_is_kept_with_who_when_and_why(claim: CertificateClaim, alice
     assert AuditEvent.objects.filter(action="claims.changed", object_id=str(claim.pk)).exists()
 
 
+def test_the_standard_is_not_changed_by_an_edit(claim: CertificateClaim, alice: User) -> None:
+    changes = services.update_claim(
+        claim,
+        alice,
+        revision=claim.revision,
+        values=_values(
+            claim, standard_reference="ST0072", version="9.9", standard_code=1, option="French"
+        ),
+        reason="Trying",
+    )
+    assert changes == {}
+    claim.refresh_from_db()
+    assert (claim.standard_reference, claim.standard_code, claim.option) == ("ST0071", 123, "")
+
+
+def test_a_course_option_is_kept_only_when_the_standard_has_options(
+    claim: CertificateClaim, alice: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = FactsCache().info(claim.epao_id, "ST0071")
+    files = {
+        version: standard.model_copy(update={"course_options": ["French", "German"]})
+        for version, standard in info.files.items()
+    }
+    monkeypatch.setattr(
+        FactsCache, "info", lambda self, epao, ref: StandardInfo(ref, info.title, files, info.row)
+    )
+    assert services.course_options_of(claim) == ("French", "German")
+    services.update_claim(
+        claim, alice, revision=claim.revision, values=_values(claim, option="German"), reason="X"
+    )
+    assert CertificateClaim.objects.get(pk=claim.pk).option == "German"
+
+
 def test_changing_nothing_saves_nothing(claim: CertificateClaim, alice: User) -> None:
     before = ClaimChange.objects.count()
     assert (
@@ -231,7 +386,7 @@ def test_changing_nothing_saves_nothing(claim: CertificateClaim, alice: User) ->
 
 
 def test_editing_a_ready_claim_puts_it_back_to_draft(
-    claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
+    claim: CertificateClaim, alice: User, on_day: Callable[[date], None], heard: list[object]
 ) -> None:
     on_day(AFTER_APPEALS)
     services.mark_ready(claim, alice, revision=claim.revision)
@@ -244,6 +399,26 @@ def test_editing_a_ready_claim_puts_it_back_to_draft(
     )
     assert changes["status"] == ("ready", "draft")
     assert CertificateClaim.objects.get(pk=claim.pk).status == "draft"
+    assert [type(event) for event in heard] == [ClaimReady]  # no service: nothing to tell
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_a_ready_claim_changed_is_told_to_the_service(
+    claim: CertificateClaim, alice: User, on_day: Callable[[date], None], heard: list[object]
+) -> None:
+    on_day(AFTER_APPEALS)
+    services.update_claim(
+        claim, alice, revision=claim.revision, values=_values(claim, city="York"), reason="A"
+    )
+    assert heard == []  # a draft is not at the service
+    services.mark_ready(claim, alice, revision=claim.revision)
+    services.update_claim(
+        claim, alice, revision=claim.revision, values=_values(claim, city="Hull"), reason="B"
+    )
+    assert [type(event) for event in heard] == [ClaimReady, ClaimChanged]
+    changed = heard[1]
+    assert isinstance(changed, ClaimChanged)
+    assert (changed.claim.pk, changed.changed_by) == (claim.pk, alice)
 
 
 def test_a_concurrent_edit_is_refused_and_changes_nothing(
@@ -266,16 +441,17 @@ def test_a_concurrent_edit_is_refused_and_changes_nothing(
         services.move_claim(claim, alice, target="ready", revision=loaded)
 
 
-def test_the_whole_journey_of_a_claim_is_kept(
+def test_the_whole_journey_of_a_claim_by_hand_without_the_service(
     claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
 ) -> None:
     on_day(AFTER_APPEALS)
     for target, reason in (
         ("ready", ""),
-        ("submitted", "Sent by the API"),
+        ("submitted", "Uploaded at the service"),
+        ("sent_to_printer", ""),
         ("printed", ""),
         ("delivered", ""),
-        ("returned", "Not known at this address"),
+        ("not_delivered", "Not known at this address"),
     ):
         services.move_claim(claim, alice, target=target, revision=claim.revision, reason=reason)
     services.update_claim(
@@ -291,12 +467,30 @@ def test_the_whole_journey_of_a_claim_is_kept(
         ("", "draft"),
         ("draft", "ready"),
         ("ready", "submitted"),
-        ("submitted", "printed"),
+        ("submitted", "sent_to_printer"),
+        ("sent_to_printer", "printed"),
         ("printed", "delivered"),
-        ("delivered", "returned"),
-        ("returned", "ready"),
+        ("delivered", "not_delivered"),
+        ("not_delivered", "ready"),
     ]
     assert claim.changes.get(field="address_line_1").new == "3 New Street"
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_with_the_service_the_statuses_from_submitted_are_the_services(
+    claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
+) -> None:
+    on_day(AFTER_APPEALS)
+    services.mark_ready(claim, alice, revision=claim.revision)
+    with pytest.raises(ClaimRefused) as refused:
+        services.move_claim(claim, alice, target="submitted", revision=claim.revision)
+    assert refused.value.message == (
+        "A claim is marked submitted only by the apprenticeship assessment service: OpenEPA "
+        "submits the certificate and follows it at the service. Submit a ready claim with "
+        '"Submit to the assessment service"'
+    )
+    assert CertificateClaim.objects.get(pk=claim.pk).status == "ready"
+    services.move_claim(claim, alice, target="draft", revision=claim.revision)
 
 
 def test_a_claim_sent_to_the_service_cannot_be_changed(
@@ -324,70 +518,121 @@ def test_a_move_outside_the_table_is_refused(claim: CertificateClaim, alice: Use
     )
 
 
-def test_a_return_needs_a_reason(
+def test_delivery_attempted_needs_a_reason(
     claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
 ) -> None:
     on_day(AFTER_APPEALS)
     for target in ("ready", "submitted", "printed"):
         services.move_claim(claim, alice, target=target, revision=claim.revision)
-    with pytest.raises(ClaimRefused, match="Enter why the certificate was returned"):
-        services.move_claim(claim, alice, target="returned", revision=claim.revision)
+    with pytest.raises(ClaimRefused, match="Enter why the certificate could not be delivered"):
+        services.move_claim(claim, alice, target="not_delivered", revision=claim.revision)
 
 
-def test_the_json_export_is_the_services_certificate_request(
-    claim: CertificateClaim,
+# --- submission -----------------------------------------------------------------------------
+
+
+def test_submission_needs_the_service(
+    claim: CertificateClaim, alice: User, on_day: Callable[[date], None]
 ) -> None:
-    [request] = json.loads("".join(services.export_json(CertificateClaim.objects.all())))
-    assert request == {
-        "requestId": f"openepa-claim-{claim.pk}",
-        "standard": {"standardCode": 123, "standardReference": "ST0071"},
-        "learner": {
-            "uln": int(claim.uln),
-            "familyName": "Example",
-            "givenNames": "Pat",
-        },
-        "learningDetails": {
-            "courseOption": None,
-            "overallGrade": "Pass",
-            "achievementDate": "2026-11-22T00:00:00",
-            "version": claim.version,
-        },
-        "postalContact": {
-            "contactName": "Pat Example",
-            "department": None,
-            "organisation": None,
-            "addressLine1": "1 High Street",
-            "addressLine2": None,
-            "addressLine3": None,
-            "addressLine4": None,
-            "city": "Leeds",
-            "postCode": "LS1 1AA",
-        },
-    }
+    on_day(AFTER_APPEALS)
+    services.mark_ready(claim, alice, revision=claim.revision)
+    with pytest.raises(ClaimRefused, match="Sending to the apprenticeship assessment service is"):
+        services.submit_claims(alice, [claim])
 
 
-def test_an_empty_export_is_an_empty_list() -> None:
-    assert json.loads("".join(services.export_json(CertificateClaim.objects.none()))) == []
+@pytest.mark.usefixtures("service_configured")
+def test_ready_claims_are_submitted_once_and_the_request_kept(
+    claim: CertificateClaim, alice: User, on_day: Callable[[date], None], heard: list[object]
+) -> None:
+    on_day(AFTER_APPEALS)
+    services.mark_ready(claim, alice, revision=claim.revision)
+    [submitted] = services.submit_claims(alice, [claim], revisions={claim.pk: claim.revision})
+    request = heard[-1]
+    assert isinstance(request, ClaimSubmitRequested)
+    assert ([c.pk for c in request.claims], request.requested_by) == ([claim.pk], alice)
+    assert submitted.status == "ready"  # the service's answer moves it on
+    change = services.submit_requested(submitted)
+    assert change is not None
+    assert (change.changed_by, change.reason) == (
+        alice,
+        "Submission to the apprenticeship assessment service requested",
+    )
+    assert AuditEvent.objects.filter(action="claims.submit_requested").count() == 1
+    with pytest.raises(ClaimRefused) as refused:
+        services.submit_claims(alice, [submitted])
+    assert refused.value.problems == [
+        f"Pat Van Dijk (ULN {claim.uln}): its submission was already requested; the service's "
+        "answer is awaited"
+    ]
 
 
-def test_the_csv_export_has_one_row_per_claim(
+@pytest.mark.usefixtures("service_configured")
+def test_a_submission_with_a_claim_not_ready_submits_nothing_and_names_it(
     claim: CertificateClaim,
+    alice: User,
     make_registration: Callable[..., Registration],
     make_result: Callable[..., Result],
-    alice: User,
+    give_consent: Callable[[Registration], CertificateConsent],
+    on_day: Callable[[date], None],
+    heard: list[object],
 ) -> None:
-    services.draft_claim_for_result(
-        make_result(make_registration(family_name="=HYPERLINK(1)")), alice
+    on_day(AFTER_APPEALS)
+    services.mark_ready(claim, alice, revision=claim.revision)
+    other = make_registration(family_name="Okafor", given_names="Ada")
+    give_consent(other)
+    draft = services.draft_claim_for_result(make_result(other), alice)
+    with pytest.raises(ClaimRefused) as refused:
+        services.submit_claims(alice, [claim, draft])
+    assert refused.value.problems == [
+        f"Ada Okafor (ULN {draft.uln}): the claim is draft; only a ready claim can be submitted"
+    ]
+    assert refused.value.message.startswith("Nothing was submitted: Ada Okafor")
+    assert not ClaimChange.objects.filter(field="submission").exists()
+    assert not any(isinstance(event, ClaimSubmitRequested) for event in heard)
+    CertificateConsent.objects.filter(registration=claim.registration).update(
+        withdrawn_at=claim.created_at, withdrawn_by=alice, withdrawal_reason="Changed their mind"
     )
-    rows = list(
-        csv.DictReader(io.StringIO("".join(services.export_csv(CertificateClaim.objects.all()))))
-    )
-    assert len(rows) == 2
-    assert list(rows[0]) == services.CSV_COLUMNS
-    first = rows[0]
-    assert first["uln"] == claim.uln
-    assert first["standardCode"] == "123"
-    assert first["achievementDate"] == "2026-11-22"
-    assert first["postCode"] == "LS1 1AA"
-    assert first["status"] == "draft"
-    assert rows[1]["familyName"] == "'=HYPERLINK(1)"
+    with pytest.raises(ClaimRefused) as refused:
+        services.submit_claims(alice, [claim])
+    [problem] = refused.value.problems
+    assert problem.startswith(f"Pat Van Dijk (ULN {claim.uln}): The apprentice's written")
+    with pytest.raises(ClaimRefused) as refused:
+        services.submit_claims(alice, [claim], revisions={claim.pk: claim.revision - 1})
+    assert "the claim changed since the page was shown" in refused.value.problems[0]
+    with pytest.raises(ClaimRefused, match="Select the ready claims"):
+        services.submit_claims(alice, [])
+
+
+# --- what the service reports ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service_status", "status"),
+    [
+        ("Submitted", "submitted"),
+        ("SentToPrinter", "sent_to_printer"),
+        ("Printed", "printed"),
+        ("Delivered", "delivered"),
+        ("NotDelivered", "not_delivered"),
+    ],
+)
+def test_the_claim_follows_the_status_the_service_reports(
+    claim: CertificateClaim, service_status: str, status: str
+) -> None:
+    record_from_service(claim, service_status=service_status, detail="read by the sync")
+    claim.refresh_from_db()
+    assert claim.status == status
+    change = claim.changes.get(field="status", new=status)
+    assert change.changed_by is None
+    assert change.reason.startswith("The apprenticeship assessment service says: ")
+
+
+def test_the_certificate_reference_is_stored_and_kept(claim: CertificateClaim) -> None:
+    record_from_service(claim, service_status="Draft", certificate_reference="00012345")
+    claim.refresh_from_db()
+    assert (claim.status, claim.certificate_reference) == ("draft", "00012345")
+    change = claim.changes.get(field="certificate_reference")
+    assert (change.old, change.new) == ("", "00012345")
+    revision = claim.revision
+    record_from_service(claim, service_status="Draft", certificate_reference="00012345")
+    assert CertificateClaim.objects.get(pk=claim.pk).revision == revision

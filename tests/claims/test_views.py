@@ -14,10 +14,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from openepa.accounts.models import User
+from openepa.accounts.models import StandardAtService, User
 from openepa.claims import services
+from openepa.claims.events import ClaimSubmitRequested
 from openepa.claims.models import CertificateClaim
-from openepa.registration.models import Registration
+from openepa.claims.service_records import record_from_service
+from openepa.claims.standards import FactsCache, StandardInfo
+from openepa.registration.models import CertificateConsent, Registration
 from openepa.results.models import Result
 
 AFTER_APPEALS = date(2026, 12, 24)
@@ -32,22 +35,22 @@ def claim(
     anna: User,
     ivy: User,
     pat: User,
+    lars_code: StandardAtService,
+    give_consent: Callable[[Registration], CertificateConsent],
 ) -> CertificateClaim:
-    """Pat's claim (Pat's registration, Anna assessor, Ivy IQA), LARS code entered."""
+    """Pat's claim (Pat's registration, Anna assessor, Ivy IQA), ST0071's LARS code set."""
     registration = make_registration(
         apprentice_user=pat, assessor=anna, iqa=ivy, family_name="Example", given_names="Pat"
     )
-    claim = services.draft_claim_for_result(make_result(registration), alice)
-    CertificateClaim.objects.filter(pk=claim.pk).update(standard_code=123)
-    claim.refresh_from_db()
-    return claim
+    give_consent(registration)
+    return services.draft_claim_for_result(make_result(registration), alice)
 
 
 def _form(claim: CertificateClaim, **changes: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
         field: ("" if getattr(claim, field) is None else getattr(claim, field))
         for field in services.EDITABLE_FIELDS
-        if field != "achievement_date"
+        if field not in ("achievement_date", "option")
     }
     day = claim.achievement_date
     assert day is not None
@@ -157,15 +160,72 @@ def test_the_form_shows_errors_in_the_summary(
 ) -> None:
     response = login(alice).post(
         reverse("claims:edit", args=[claim.pk]),
-        _form(claim, postcode="90210", uln="123", reason=""),
+        _form(claim, postcode="W1P 1AA", uln="0123456789", reason=""),
     )
     page = response.content.decode()
     assert "There is a problem" in page
-    assert "Enter a real UK postcode, like LS1 1AA" in page
-    assert "Enter a ULN of 10 digits" in page
+    assert "Provide a valid UK postcode: the assessment service does not take" in page
+    assert "&quot;W1P 1AA&quot;" in page
+    assert (
+        "ULN should contain exactly 10 numbers. Enter a valid ULN: a ULN never starts with 0"
+        in (page)
+    )
     assert "Enter why you are changing the claim" in page
     assert "<title>Error: " in page
     assert CertificateClaim.objects.get(pk=claim.pk).revision == claim.revision
+    response = login(alice).post(reverse("claims:edit", args=[claim.pk]), _form(claim, uln="123"))
+    assert "ULN should contain exactly 10 numbers. Enter a ULN of 10 digits" in (
+        response.content.decode()
+    )
+
+
+def test_the_form_shows_the_standard_read_only_with_where_it_comes_from(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User
+) -> None:
+    client = login(alice)
+    response = client.get(reverse("claims:edit", args=[claim.pk]))
+    form = response.context["form"]
+    for gone in ("standard_code", "standard_reference", "version", "address_line_4", "option"):
+        assert gone not in form.fields, gone
+    page = response.content.decode()
+    assert 'name="standard_code"' not in page
+    assert 'name="address_line_4"' not in page
+    assert "ST0071 Customer Service Specialist, version 1.2" in page
+    assert "From the apprentice's registration" in page
+    assert "set by Alice Admin on" in page
+    assert "on the Standards at the assessment service page" in page
+    assert "None: ST0071 version 1.2 has no course options" in page
+    response = client.post(
+        reverse("claims:edit", args=[claim.pk]),
+        _form(claim, standard_code="999", standard_reference="ST0072", version="9.9"),
+    )
+    assert response.status_code == 302
+    claim.refresh_from_db()
+    assert (claim.standard_code, claim.standard_reference, claim.version) == (123, "ST0071", "1.2")
+
+
+def test_the_course_option_is_a_choice_when_the_standard_has_options(
+    claim: CertificateClaim,
+    login: Callable[[User], Client],
+    alice: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    info = FactsCache().info(claim.epao_id, "ST0071")
+    files = {
+        version: standard.model_copy(update={"course_options": ["French", "German"]})
+        for version, standard in info.files.items()
+    }
+    monkeypatch.setattr(
+        FactsCache, "info", lambda self, epao, ref: StandardInfo(ref, info.title, files, info.row)
+    )
+    client = login(alice)
+    form = client.get(reverse("claims:edit", args=[claim.pk])).context["form"]
+    assert [value for value, _ in form.fields["option"].choices] == ["French", "German"]
+    response = client.post(reverse("claims:edit", args=[claim.pk]), _form(claim, option="Dutch"))
+    assert "Select one of the standard&#x27;s course options" in response.content.decode()
+    response = client.post(reverse("claims:edit", args=[claim.pk]), _form(claim, option="German"))
+    assert response.status_code == 302
+    assert CertificateClaim.objects.get(pk=claim.pk).option == "German"
 
 
 def test_saving_the_form_keeps_the_change_in_the_history(
@@ -174,18 +234,18 @@ def test_saving_the_form_keeps_the_change_in_the_history(
     client = login(alice)
     response = client.post(
         reverse("claims:edit", args=[claim.pk]),
-        _form(claim, recipient="employer", organisation="Bright Retail", postcode="ls1 4ap"),
+        _form(claim, recipient="employer", organisation="Bright Retail Ltd", postcode="ls1 4ap"),
     )
     assert response.status_code == 302
     claim.refresh_from_db()
     assert (claim.recipient, claim.organisation, claim.postcode) == (
         "employer",
-        "Bright Retail",
+        "Bright Retail Ltd",
         "LS1 4AP",
     )
     page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
     assert "Checked with the apprentice" in page
-    assert "Organisation: “” to “Bright Retail”" in page
+    assert "Organisation: “Bright Retail” to “Bright Retail Ltd”" in page
     assert "Send the certificate to: “apprentice” to “employer”" in page
 
 
@@ -203,18 +263,6 @@ def test_a_concurrent_edit_is_refused_and_keeps_what_was_typed(
     assert 'value="Hull"' in page
     assert "Second person" in page
     assert CertificateClaim.objects.get(pk=claim.pk).city == "York"
-
-
-def _add_claims(
-    count: int,
-    make_registration: Callable[..., Registration],
-    make_result: Callable[..., Result],
-    alice: User,
-) -> None:
-    for number in range(count):
-        claim = services.draft_claim_for_result(make_result(make_registration()), alice)
-        if number % 3 == 0:
-            CertificateClaim.objects.filter(pk=claim.pk).update(status="ready")
 
 
 def _queries(client: Client, url: str) -> int:
@@ -235,29 +283,33 @@ def _queries(client: Client, url: str) -> int:
         ("claims:export_csv", "?status=draft"),
     ],
 )
+@pytest.mark.parametrize("configured", [False, True])
 def test_list_and_exports_keep_their_query_count(
     name: str,
     query: str,
-    make_registration: Callable[..., Registration],
-    make_result: Callable[..., Result],
+    configured: bool,
+    add_claims: Callable[[int], list[CertificateClaim]],
     alice: User,
     login: Callable[[User], Client],
+    settings: Any,
 ) -> None:
+    if configured:
+        settings.ASSESSMENT_SERVICE_URL = "http://assessment-service.invalid"
     client = login(alice)
     url = reverse(name) + query
-    _add_claims(3, make_registration, make_result, alice)
+    add_claims(3)
+    _queries(client, url)  # the EPAO's policy and the parsed specification, made once
     few = _queries(client, url)
-    _add_claims(30, make_registration, make_result, alice)
+    add_claims(30)
     assert _queries(client, url) == few
 
 
 def test_the_list_filters_by_status_and_paginates(
-    make_registration: Callable[..., Registration],
-    make_result: Callable[..., Result],
+    add_claims: Callable[[int], list[CertificateClaim]],
     alice: User,
     login: Callable[[User], Client],
 ) -> None:
-    _add_claims(30, make_registration, make_result, alice)
+    add_claims(30)
     client = login(alice)
     response = client.get(reverse("claims:list"))
     assert len(response.context["page_obj"].object_list) == 25
@@ -266,40 +318,8 @@ def test_the_list_filters_by_status_and_paginates(
     assert ready.paginator.count == 10
     assert {claim.status for claim in ready.object_list} == {"ready"}
     assert client.get(reverse("claims:list") + "?status=nonsense").status_code == 200
-
-
-def test_the_exports_hold_only_ready_claims(
-    make_registration: Callable[..., Registration],
-    make_result: Callable[..., Result],
-    alice: User,
-    login: Callable[[User], Client],
-) -> None:
-    _add_claims(4, make_registration, make_result, alice)  # 2 ready, 2 drafts
-    ready = {
-        f"openepa-claim-{pk}"
-        for pk in CertificateClaim.objects.filter(status="ready").values_list("pk", flat=True)
-    }
-    client = login(alice)
-    for query in ("", "?status=draft", "?status=ready"):
-        response = client.get(reverse("claims:export_json") + query)
-        assert response["Content-Type"] == "application/json"
-        requests = json.loads(b"".join(response.streaming_content))
-        assert {r["requestId"] for r in requests} == ready, query
-    assert set(requests[0]) == {
-        "requestId",
-        "standard",
-        "learner",
-        "learningDetails",
-        "postalContact",
-    }
-    response = client.get(reverse("claims:export_csv") + "?status=draft")
-    assert response["Content-Disposition"] == 'attachment; filename="certificate-claims-ready.csv"'
-    lines = b"".join(response.streaming_content).decode().strip().splitlines()
-    assert len(lines) == 3
-    assert lines[0].startswith("requestId,standardCode,standardReference,uln")
-    assert all(line.endswith(",ready") for line in lines[1:])
-    page = client.get(reverse("claims:list") + "?status=draft").content.decode()
-    assert "Download the 2 ready claims" in page
+    page = client.get(reverse("claims:list") + "?status=not_delivered").content.decode()
+    assert "No claim is delivery attempted." in page
 
 
 def test_the_grade_list_offers_only_the_grades_the_specification_awards(
@@ -368,3 +388,148 @@ def test_a_ready_claim_changed_warns_outside_the_green_banner(
     assert "was saved" in success[0]
     assert "back in draft" not in success[0]
     assert any("back in draft" in banner for banner in others)
+
+
+def test_a_missing_lars_code_and_consent_link_to_where_they_are_set(
+    claim: CertificateClaim,
+    login: Callable[[User], Client],
+    alice: User,
+    lars_code: StandardAtService,
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: AFTER_APPEALS)
+    lars_code.delete()
+    CertificateConsent.objects.filter(registration=claim.registration).delete()
+    page = login(alice).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert (
+        "Provide a valid Standard. Set the LARS code of ST0071 once on the Standards at the "
+        "assessment service page"
+    ) in page
+    assert f'<a class="govuk-link" href="{reverse("claims:standards")}">Standards at the' in page
+    assert "written permission to apply for their certificate is not recorded" in page
+    registration = reverse("registration:detail", args=[claim.registration_id])
+    assert f'href="{registration}">Open the apprentice&#x27;s page</a>' in page
+    response = login(alice).post(
+        reverse("claims:move", args=[claim.pk]), {"target": "ready", "revision": claim.revision}
+    )
+    assert f'href="{reverse("claims:standards")}"' in response.content.decode()
+
+
+def test_without_the_service_the_page_says_so_and_keeps_the_manual_moves(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User
+) -> None:
+    client = login(alice)
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Sending to the apprenticeship assessment service is not configured" in page
+    assert "Submit to the assessment service" not in page
+    CertificateClaim.objects.filter(pk=claim.pk).update(status="ready")
+    response = client.get(reverse("claims:detail", args=[claim.pk]))
+    assert [value for value, _ in response.context["move_form"].fields["target"].choices] == [
+        "submitted",
+        "draft",
+    ]
+    listing = client.get(reverse("claims:list")).content.decode()
+    assert "Sending to the apprenticeship assessment service is not configured" in listing
+    assert 'name="claims"' not in listing
+    response = client.post(reverse("claims:submit", args=[claim.pk]), {"revision": 1})
+    assert "Sending to the apprenticeship assessment service is not configured" in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_a_ready_claim_is_submitted_from_its_page(
+    claim: CertificateClaim,
+    login: Callable[[User], Client],
+    alice: User,
+    monkeypatch: Any,
+    heard: list[object],
+) -> None:
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: AFTER_APPEALS)
+    client = login(alice)
+    services.mark_ready(claim, alice, revision=claim.revision)
+    response = client.get(reverse("claims:detail", args=[claim.pk]))
+    page = response.content.decode()
+    assert "Submit to the assessment service" in page
+    assert [value for value, _ in response.context["move_form"].fields["target"].choices] == [
+        "draft"
+    ]
+    stale = client.post(reverse("claims:submit", args=[claim.pk]), {"revision": 1})
+    assert "the claim changed since the page was shown" in stale.content.decode()
+    response = client.post(
+        reverse("claims:submit", args=[claim.pk]), {"revision": claim.revision}, follow=True
+    )
+    page = response.content.decode()
+    assert "will be submitted to the assessment service" in page
+    assert "asked for this claim to be submitted on" in page
+    assert "Submission to the assessment service requested" in page
+    assert sum(isinstance(event, ClaimSubmitRequested) for event in heard) == 1
+    moved = client.post(
+        reverse("claims:move", args=[claim.pk]),
+        {"target": "printed", "revision": CertificateClaim.objects.get(pk=claim.pk).revision},
+    )
+    assert "OpenEPA submits the certificate and follows it at the service" in (
+        moved.content.decode()
+    )
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_selected_ready_claims_are_submitted_together(
+    add_claims: Callable[[int], list[CertificateClaim]],
+    login: Callable[[User], Client],
+    alice: User,
+    heard: list[object],
+) -> None:
+    claims = add_claims(4)  # the first and the fourth are ready
+    ready = [claims[0], claims[3]]
+    client = login(alice)
+    page = client.get(reverse("claims:list")).content.decode()
+    assert page.count('name="claims"') == 2
+    assert "Submit the selected claims to the assessment service" in page
+    response = client.post(
+        reverse("claims:submit_selected") + "?sort=name",
+        {"claims": [str(claims[0].pk), str(claims[1].pk)]},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: Certificate claims" in page
+    assert (
+        f"{claims[1].full_name} (ULN {claims[1].uln}): the claim is draft; only a ready claim "
+        "can be submitted"
+    ) in page
+    assert f'value="{claims[0].pk}" checked' in page
+    assert not any(isinstance(event, ClaimSubmitRequested) for event in heard)
+    response = client.post(
+        reverse("claims:submit_selected"), {"claims": [str(claim.pk) for claim in ready]}
+    )
+    assert response.status_code == 302
+    [request] = [event for event in heard if isinstance(event, ClaimSubmitRequested)]
+    assert sorted(claim.pk for claim in request.claims) == sorted(claim.pk for claim in ready)
+    nothing = client.post(reverse("claims:submit_selected"), {})
+    assert "Select the ready claims to submit" in nothing.content.decode()
+    odd = client.post(reverse("claims:submit_selected"), {"claims": ["１２"]})
+    assert odd.status_code == 404
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_only_the_epaos_admin_submits_its_claims(
+    claim: CertificateClaim, login: Callable[[User], Client], mallory: User, anna: User
+) -> None:
+    for url, data in (
+        (reverse("claims:submit", args=[claim.pk]), {"revision": claim.revision}),
+        (reverse("claims:submit_selected"), {"claims": [str(claim.pk)]}),
+    ):
+        assert login(mallory).post(url, data).status_code == 404
+        assert login(anna).post(url, data).status_code == 403
+    assert not claim.changes.filter(field="submission").exists()
+
+
+def test_the_certificate_reference_is_shown_when_set(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User
+) -> None:
+    record_from_service(claim, service_status="Printed", certificate_reference="00012345")
+    client = login(alice)
+    assert "00012345" in client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    listing = client.get(reverse("claims:list")).content.decode()
+    assert "Certificate 00012345" in listing
+    assert "Printed" in listing

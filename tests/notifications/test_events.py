@@ -15,7 +15,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from openepa.accounts.models import EpaoPolicy, User
+from openepa.accounts.models import EpaoPolicy, StandardAtService, User
 from openepa.assessment.models import Sitting
 from openepa.claims import services as claims
 from openepa.gateway.components import create_components
@@ -27,7 +27,7 @@ from openepa.kernel import clock
 from openepa.notifications.models import Notification
 from openepa.planning import bookings, plans
 from openepa.planning import services as planning
-from openepa.registration.models import Registration
+from openepa.registration.models import CertificateConsent, Registration
 from openepa.registration.services import RegistrationDetails, register_apprentice
 from openepa.results import appeals, reassessment
 from openepa.results.models import Result
@@ -487,8 +487,15 @@ def test_a_ready_claim_tells_the_epaos_admins(
         released_at=timezone.now(),
     )
     claim = claims.draft_claim_for_result(result, alice)
-    claim.standard_code = 123
-    claim.save()
+    # Issue 12: the LARS code lives with the standard; the apprentice's permission is recorded.
+    StandardAtService.objects.create(epao=epao, reference="ST0071", lars_code=123)
+    CertificateConsent.objects.create(
+        registration=pats,
+        source=CertificateConsent.Source.EVIDENCE,
+        statement="The EPAO may apply for my certificate.",
+        given_on=date(2026, 11, 1),
+        recorded_by=alice,
+    )
     EpaoPolicy.objects.update_or_create(epao=epao, defaults={"claim_top_grade_immediately": True})
     with sent():
         claims.mark_ready(claim, alice, revision=claim.revision)

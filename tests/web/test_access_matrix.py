@@ -141,6 +141,10 @@ EXPECTED: dict[str, dict[str, int]] = {
     "assessment_service:waiting": admin_only(),
     "assessment_service:epa_records_csv": admin_only(),
     "assessment_service:epa_records_json": admin_only(),
+    # Issue 12: each standard's LARS code, set once by an EPAO admin for their own EPAO
+    # (tests/claims/test_standards.py).
+    "claims:standards": admin_only(),
+    "claims:standard": admin_only(),
     # Issue 5: quality settings, IQA and results.
     "results:policy": admin_only(),
     "results:iqa_queue": _row(403, ivy=200),
@@ -203,6 +207,8 @@ NOT_IN_MATRIX = {
     "assessment_service:send_now": (
         "POST only, EPAO admin: tested in tests/assessment_service/test_views.py"
     ),
+    "claims:submit": "POST only, EPAO admin: tested in tests/claims/test_views.py",
+    "claims:submit_selected": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_decide": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_withdraw": (
@@ -317,6 +323,8 @@ def _url(name: str, world: dict[str, Any]) -> str:
         return reverse(name, args=[registration.pk])
     if name == "assessment:record":
         return reverse(name, args=[registration.pk, "observation"])
+    if name == "claims:standard":
+        return reverse(name, args=["ST0071"])
     if name == "files:download":
         return reverse(name, args=[world["file"].uuid])
     if name in ("planning:plan", "planning:plan_edit", "planning:booking_add"):

@@ -178,9 +178,6 @@ def test_the_claim_form_refuses_numbers_in_other_digits_and_huge_years(
         "uln": claim.uln,
         "family_name": "Apprentice",
         "given_names": "Pat",
-        "standard_reference": "ST0071",
-        "standard_code": "123",
-        "version": "1.2",
         "overall_grade": "Pass",
         **dated("achievement_date", "1", "7", "2026"),
         "recipient": "apprentice",
@@ -189,11 +186,8 @@ def test_the_claim_form_refuses_numbers_in_other_digits_and_huge_years(
     cases: list[dict[str, str]] = [
         {"uln": claim.uln.translate(FULLWIDTH)},
         {"uln": "²" * 10},
-        {"standard_reference": "ST００７１"},
-        {"standard_reference": "ST٠٠٧١"},
-        {"version": "１.２"},
+        {"postcode": "ＬＳ１ １ＡＡ"},
         *bad_dates("achievement_date"),
-        *({"standard_code": value} for value in BAD_NUMBERS),
         *({"revision": value} for value in BAD_NUMBERS),
     ]
     for changed in cases:

@@ -9,8 +9,8 @@ from django import forms
 
 from openepa.claims.models import CertificateClaim
 from openepa.kernel.forms import STALE_MESSAGES, GovukDateField, WholeNumberField
-from openepa.rules.claims import SERVICE_GRADES, normalise_postcode
 from openepa.rules.identifiers import uln_problem
+from openepa.rules.service import GRADES, normalise_postcode, uln_messages
 
 
 class RevisionForm(forms.Form):
@@ -36,10 +36,12 @@ def _text(label: str, required_message: str | None = None, max_length: int = 100
 
 
 class ClaimForm(RevisionForm):
-    """The claim's details: the learner, the standard, the grade and the postal contact.
+    """The claim's details: the learner, the grade and the postal contact.
 
+    The standard, its LARS code and version are the standard's and are not on the form.
     ``grades`` are the grades the claim's specification awards (``awarded_by`` says whose):
-    the grade list offers only those.
+    the grade list offers only those. ``options`` are the standard's course options at the
+    claim's version: the course option is a choice only when there are some.
     """
 
     uln = forms.CharField(
@@ -52,38 +54,18 @@ class ClaimForm(RevisionForm):
     )
     family_name = _text("Family name", "Enter the apprentice's family name")
     given_names = _text("Given names", "Enter the apprentice's given names")
-    standard_reference = forms.RegexField(
-        label="Standard reference",
-        regex=r"^ST[0-9]{4}$",
+    option = forms.ChoiceField(
+        label="Course option",
+        choices=[],
+        widget=forms.RadioSelect,
         error_messages={
-            "required": "Enter the standard reference, like ST0071",
-            "invalid": "Enter the standard reference as ST and 4 digits, like ST0071",
+            "required": "Select the apprentice's course option",
+            "invalid_choice": "Select one of the standard's course options",
         },
     )
-    standard_code = WholeNumberField(
-        label="Standard code (LARS)",
-        required=False,
-        min_value=1,
-        max_value=32767,
-        error_messages={
-            "invalid": "The standard code must be a whole number, like 123",
-            "min_value": "The standard code must be 1 or more",
-            "max_value": "The standard code must be 32767 or less",
-        },
-    )
-    version = forms.RegexField(
-        label="Version of the standard",
-        regex=r"^[0-9]+\.[0-9]+$",
-        max_length=8,
-        error_messages={
-            "required": "Enter the version of the standard, like 1.2",
-            "invalid": "Enter the version as numbers with a dot, like 1.2",
-        },
-    )
-    option = _text("Option")
     overall_grade = forms.ChoiceField(
         label="Overall grade",
-        choices=[(grade, grade) for grade in SERVICE_GRADES],
+        choices=[(grade, grade) for grade in GRADES],
         error_messages={
             "required": "Select the grade the apprentice achieved",
             "invalid_choice": "Select a grade from the list",
@@ -104,14 +86,15 @@ class ClaimForm(RevisionForm):
     organisation = _text("Organisation", max_length=200)
     address_line_1 = _text("Address line 1")
     address_line_2 = _text("Address line 2")
-    address_line_3 = _text("Address line 3")
-    address_line_4 = _text("Address line 4")
+    address_line_3 = _text("Address line 3", max_length=210)
     city = _text("Town or city", max_length=60)
     postcode = forms.CharField(
         label="Postcode",
         max_length=10,
         required=False,
-        error_messages={"max_length": "Enter a real UK postcode, like LS1 1AA"},
+        error_messages={
+            "max_length": "Enter a UK postcode the assessment service takes, like LS1 1AA"
+        },
     )
     reason = forms.CharField(
         label="Why are you changing the claim?",
@@ -126,11 +109,18 @@ class ClaimForm(RevisionForm):
     def __init__(
         self,
         *args: Any,
-        grades: Sequence[str] = SERVICE_GRADES,
+        grades: Sequence[str] = GRADES,
         awarded_by: str = "",
+        options: Sequence[str] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if options:
+            option = self.fields["option"]
+            assert isinstance(option, forms.ChoiceField)
+            option.choices = [(words, words) for words in options]
+        else:
+            del self.fields["option"]
         grade = self.fields["overall_grade"]
         assert isinstance(grade, forms.ChoiceField)
         grade.choices = [(words, words) for words in grades]
@@ -143,7 +133,12 @@ class ClaimForm(RevisionForm):
         value = str(self.cleaned_data["uln"]).strip()
         problem = uln_problem(value)
         if problem:
-            raise forms.ValidationError(problem)
+            # The service's own words first (its validators' InclusiveBetween(1000000000,
+            # 9999999999) message, rules.service.uln_messages), then what to do.
+            service_words = [m for m in uln_messages(value) if m.startswith("ULN should")]
+            raise forms.ValidationError(
+                f"{service_words[0]}. {problem}" if service_words else problem
+            )
         return value
 
     def clean_postcode(self) -> str:
@@ -152,7 +147,11 @@ class ClaimForm(RevisionForm):
             return ""
         normal = normalise_postcode(value)
         if normal is None:
-            raise forms.ValidationError("Enter a real UK postcode, like LS1 1AA")
+            # The service's own pattern (rules.service.POSTCODE_PATTERN) refuses it.
+            raise forms.ValidationError(
+                "Provide a valid UK postcode: the assessment service does not take "
+                f'"{value}". Enter the postcode the certificate is posted to, like LS1 1AA'
+            )
         return normal
 
     def clean(self) -> dict[str, Any]:
@@ -190,3 +189,38 @@ class MoveForm(RevisionForm):
             target = self.fields["target"]
             assert isinstance(target, forms.ChoiceField)
             target.choices = [(status, labels[status]) for status in allowed]
+
+
+class SubmitForm(RevisionForm):
+    """A request to submit one ready claim to the assessment service."""
+
+
+class LarsCodeForm(forms.Form):
+    """The LARS code of one of the EPAO's standards, set once, with why."""
+
+    revision = WholeNumberField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages=STALE_MESSAGES,
+    )
+    lars_code = WholeNumberField(
+        label="LARS code",
+        min_value=1,
+        max_value=32767,
+        error_messages={
+            "required": "Enter the standard's LARS code, like 123",
+            "invalid": "Enter the LARS code as a whole number in the digits 0 to 9, like 123",
+            "min_value": "Enter a LARS code of 1 or more: 0 is not a standard's code",
+            "max_value": "Enter a LARS code of 32767 or less",
+        },
+    )
+    reason = forms.CharField(
+        label="Where did you confirm the code?",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={
+            "required": "Enter where you confirmed the code, for example the standard's page "
+            "on the Find an apprenticeship training course service",
+            "max_length": "The reason must be 2000 characters or fewer",
+        },
+    )

@@ -21,9 +21,10 @@ class CertificateClaim(models.Model):
         DRAFT = "draft", STATUS_LABELS["draft"]
         READY = "ready", STATUS_LABELS["ready"]
         SUBMITTED = "submitted", STATUS_LABELS["submitted"]
+        SENT_TO_PRINTER = "sent_to_printer", STATUS_LABELS["sent_to_printer"]
         PRINTED = "printed", STATUS_LABELS["printed"]
         DELIVERED = "delivered", STATUS_LABELS["delivered"]
-        RETURNED = "returned", STATUS_LABELS["returned"]
+        NOT_DELIVERED = "not_delivered", STATUS_LABELS["not_delivered"]
 
     class Recipient(models.TextChoices):
         APPRENTICE = "apprentice", "The apprentice"
@@ -40,9 +41,15 @@ class CertificateClaim(models.Model):
     family_name = models.CharField(max_length=100)
     given_names = models.CharField(max_length=100)
     standard_reference = models.CharField(max_length=6)
-    standard_code = models.PositiveSmallIntegerField("standard code (LARS)", null=True, blank=True)
+    standard_code = models.PositiveSmallIntegerField(
+        "standard code (LARS)",
+        null=True,
+        blank=True,
+        help_text="The standard's LARS code when the claim was drafted or last marked ready; "
+        "the code checked and sent is always the standard's own.",
+    )
     version = models.CharField(max_length=8)
-    option = models.CharField(max_length=100, blank=True)
+    option = models.CharField("course option", max_length=100, blank=True)
     overall_grade = models.CharField(max_length=30)
     achievement_date = models.DateField(null=True, blank=True)
     recipient = models.CharField(
@@ -53,11 +60,16 @@ class CertificateClaim(models.Model):
     organisation = models.CharField(max_length=200, blank=True)
     address_line_1 = models.CharField(max_length=100, blank=True)
     address_line_2 = models.CharField(max_length=100, blank=True)
-    address_line_3 = models.CharField(max_length=100, blank=True)
-    address_line_4 = models.CharField(max_length=100, blank=True)
+    # Up to 210: a former fourth line was moved into the third ("line 3, line 4").
+    address_line_3 = models.CharField(max_length=210, blank=True)
     city = models.CharField(max_length=60, blank=True)
     postcode = models.CharField(max_length=10, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    certificate_reference = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The reference the assessment service gave the certificate.",
+    )
     revision = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"

@@ -15,17 +15,18 @@ from openepa.claims.models import CertificateClaim, ClaimChange
 from openepa.kernel import clock
 from openepa.rules.service import CERTIFICATE_STATUS_WORDS
 
-# The service's status names, and the claim status each means in OpenEPA. Statuses the service
-# uses only inside its own approval process are left out: the claim keeps its status.
+# The service's status names (das-assessor-service src/SFA.DAS.AssessorService.Domain/Consts/
+# CertificateStatus.cs), and the claim status each means in OpenEPA. Statuses the service uses
+# only inside its own approval process are left out: the claim keeps its status.
 CLAIM_STATUS_OF_SERVICE = {
     "Ready": "ready",
     "Submitted": "submitted",
     "ToBeApproved": "submitted",
-    "SentToPrinter": "submitted",
+    "SentToPrinter": "sent_to_printer",
     "Printed": "printed",
     "Reprint": "printed",
     "Delivered": "delivered",
-    "NotDelivered": "returned",
+    "NotDelivered": "not_delivered",
 }
 
 
@@ -36,37 +37,57 @@ def claim_status_of(service_status: str) -> str | None:
 
 @transaction.atomic
 def record_from_service(
-    claim: CertificateClaim, *, service_status: str, detail: str = ""
+    claim: CertificateClaim,
+    *,
+    service_status: str = "",
+    detail: str = "",
+    certificate_reference: str = "",
 ) -> CertificateClaim:
     """Move the claim to the status the service reports, keeping the change and its reason.
 
-    Nothing is written when the claim already has that status (the service is asked again and
-    again while a certificate is printed and delivered).
+    ``certificate_reference``, when given, is the reference the service gave the certificate:
+    it is stored on the claim (a change of it is kept too). Nothing is written when the claim
+    already has that status and reference (the service is asked again and again while a
+    certificate is printed and delivered).
     """
     fresh = CertificateClaim.objects.select_for_update(of=("self",)).get(pk=claim.pk)
     target = claim_status_of(service_status)
-    if target is None or fresh.status == target:
+    changes: dict[str, tuple[str, str]] = {}
+    if target is not None and fresh.status != target:
+        changes["status"] = (fresh.status, target)
+    reference = certificate_reference.strip()
+    if reference and reference != fresh.certificate_reference:
+        changes["certificate_reference"] = (fresh.certificate_reference, reference)
+    if not changes:
         return fresh
-    old = fresh.status
     now = clock.now()
     words = CERTIFICATE_STATUS_WORDS.get(service_status, service_status)
-    reason = f"The apprenticeship assessment service says: {words}" + (
+    said = f"{words}, certificate {reference}" if words and reference else words or reference
+    reason = f"The apprenticeship assessment service says: {said}" + (
         f" ({detail})" if detail else ""
     )
-    fresh.status = target
+    if "status" in changes:
+        fresh.status = changes["status"][1]
+    if "certificate_reference" in changes:
+        fresh.certificate_reference = reference
     fresh.revision += 1
     fresh.updated_at = now
     fresh.updated_by = None
-    fresh.save(update_fields=["status", "revision", "updated_at", "updated_by"])
-    ClaimChange.objects.create(
-        claim=fresh,
-        field="status",
-        old=old,
-        new=target,
-        reason=reason,
-        revision=fresh.revision,
-        changed_by=None,
-        changed_at=now,
+    fresh.save(
+        update_fields=["status", "certificate_reference", "revision", "updated_at", "updated_by"]
+    )
+    ClaimChange.objects.bulk_create(
+        ClaimChange(
+            claim=fresh,
+            field=field,
+            old=old,
+            new=new,
+            reason=reason,
+            revision=fresh.revision,
+            changed_by=None,
+            changed_at=now,
+        )
+        for field, (old, new) in changes.items()
     )
     record_event(
         actor=None,
@@ -74,8 +95,8 @@ def record_from_service(
         action="claims.status",
         obj=fresh,
         registration=fresh.registration,
-        summary=f"Certificate claim for {fresh.full_name}: {words} at the assessment service",
-        changes={"status": (old, target)},
+        summary=f"Certificate claim for {fresh.full_name}: {said} at the assessment service",
+        changes=dict(changes),
         reason=reason,
     )
     claim.__dict__.update(fresh.__dict__)

@@ -1,17 +1,19 @@
-"""Certificate claims: drafting, editing, marking ready, status moves and export.
+"""Certificate claims: drafting, editing, marking ready, status moves and submission.
 
 Every change is made here, inside a transaction, with the claim row locked; it is refused if
 the claim changed since the person loaded it (``revision``), and it adds a
 :class:`ClaimChange` per field and an audit event. The readiness rules are in
-:mod:`openepa.rules.claims`.
+:mod:`openepa.rules.claims`, gathered for a claim by :mod:`openepa.claims.readiness`; the
+exports are in :mod:`openepa.claims.exports`.
+
+When the assessment service is configured (``ASSESSMENT_SERVICE_URL``), a change to a claim
+known to it publishes :class:`ClaimChanged`, an EPAO admin's submission publishes
+:class:`ClaimSubmitRequested`, and the statuses from Submitted on are the service's alone.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -21,26 +23,26 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from openepa.accounts.models import User
-from openepa.accounts.policy import policy_of
 from openepa.audit.services import record_event
-from openepa.claims.events import ClaimReady
+from openepa.claims import readiness
+from openepa.claims.events import ClaimChanged, ClaimReady, ClaimSubmitRequested
 from openepa.claims.models import CertificateClaim, ClaimChange
-from openepa.kernel import clock, events, specs
+from openepa.claims.standards import FactsCache
+from openepa.kernel import clock, events, service_client, specs
 from openepa.registration.access import registrations_for
-from openepa.registration.models import Apprentice
-from openepa.results.models import Appeal, Result
+from openepa.results.models import Result
 from openepa.results.reassessment import released_on
+from openepa.rules import service_api
 from openepa.rules.claims import (
+    AT_SERVICE,
     EDITABLE,
     GRADE_WORDS,
     STATUS_LABELS,
-    ClaimData,
+    Problem,
     claim_grades,
-    claim_problems,
     move_problem,
-    normalise_postcode,
 )
-from openepa.rules.identifiers import whole_number
+from openepa.rules.service import CertificateFields, normalise_postcode
 
 Status = CertificateClaim.Status
 
@@ -48,9 +50,6 @@ EDITABLE_FIELDS = (
     "uln",
     "family_name",
     "given_names",
-    "standard_reference",
-    "standard_code",
-    "version",
     "option",
     "overall_grade",
     "achievement_date",
@@ -61,7 +60,6 @@ EDITABLE_FIELDS = (
     "address_line_1",
     "address_line_2",
     "address_line_3",
-    "address_line_4",
     "city",
     "postcode",
 )
@@ -69,14 +67,20 @@ EDITABLE_FIELDS = (
 BATCH = 200
 """How many claims are drafted at once, and how many rows an export reads at a time."""
 
+NOT_CONFIGURED = (
+    "Sending to the apprenticeship assessment service is not configured "
+    "(ASSESSMENT_SERVICE_URL is not set): download the ready claims and upload them at the "
+    "service yourself, then record each claim's status here"
+)
+
 
 class ClaimRefused(Exception):  # noqa: N818 (a refusal with a message for the user)
     """An action the rules do not allow, with messages saying why and what to do."""
 
-    def __init__(self, message: str, *, problems: list[str] | None = None) -> None:
+    def __init__(self, message: str, *, problems: Sequence[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.problems = problems or [message]
+        self.problems: list[str] = list(problems) if problems else [message]
 
 
 class RecordChanged(ClaimRefused):
@@ -90,12 +94,42 @@ def claims_for(user: User) -> QuerySet[CertificateClaim]:
     )
 
 
+def ready_claims(user: User) -> QuerySet[CertificateClaim]:
+    """The claims in the user's scope that are ready: the only ones a file or a submission holds.
+
+    A draft has not passed its checks, and a claim already sent must not be sent twice.
+    """
+    return claims_for(user).filter(status=Status.READY)
+
+
+def request_id(claim: CertificateClaim) -> str:
+    """The ``requestId`` of the claim's certificate request (one per claim)."""
+    return f"openepa-claim-{claim.pk}"
+
+
+def certificate_fields(claim: CertificateClaim) -> CertificateFields:
+    """The claim as the fields of the service's certificate request (its standard's LARS code)."""
+    return readiness.fields_of(claim)
+
+
+def certificate_request(claim: CertificateClaim, reference: str = "") -> dict[str, Any]:
+    """The claim as one certificate request of the service's API (:mod:`rules.service_api`).
+
+    Only fields the service reads: no given names and no fourth address line. With
+    ``reference`` (the certificate's), the request updates the certificate.
+    """
+    return service_api.certificate_request(
+        certificate_fields(claim), request_id(claim), reference or claim.certificate_reference
+    )
+
+
 # --- drafting ---------------------------------------------------------------------------
 
 
 def _prefill(result: Result) -> dict[str, Any]:
     registration = result.registration
     apprentice = registration.apprentice
+    info = FactsCache().info(registration.epao_id, registration.standard)
     return {
         "epao_id": registration.epao_id,
         "registration": registration,
@@ -104,16 +138,17 @@ def _prefill(result: Result) -> dict[str, Any]:
         "family_name": apprentice.family_name,
         "given_names": apprentice.given_names,
         "standard_reference": registration.standard,
-        # The LARS code comes from the standard file where the EPAO has entered it
-        # (``lars_code``); otherwise the admin enters it on the claim.
-        "standard_code": specs.rules_of(registration)[1].lars_code,
+        # The standard's LARS code: its file's ``lars_code`` or the one the EPAO set once.
+        "standard_code": info.lars_code,
         "version": registration.version,
         "option": "",
         "overall_grade": GRADE_WORDS.get(result.grade, ""),
         "achievement_date": result.achievement_date or released_on(result),
         "recipient": CertificateClaim.Recipient.APPRENTICE,
         "contact_name": apprentice.full_name,
-        "organisation": "",
+        # The service will not submit a certificate without an organisation, whoever it is
+        # posted to: the employer's name.
+        "organisation": registration.employer.name,
         "address_line_1": registration.address_line_1,
         "address_line_2": registration.address_line_2,
         "city": registration.town,
@@ -180,7 +215,10 @@ def draft_missing_claims(user: User, limit: int = BATCH) -> tuple[int, int]:
     """
     results = list(
         results_without_claim(user).select_related(
-            "registration", "registration__apprentice", "registration__epao"
+            "registration",
+            "registration__apprentice",
+            "registration__epao",
+            "registration__employer",
         )[:limit]
     )
     for result in results:
@@ -191,47 +229,9 @@ def draft_missing_claims(user: User, limit: int = BATCH) -> tuple[int, int]:
 # --- readiness --------------------------------------------------------------------------
 
 
-def claim_data(claim: CertificateClaim) -> ClaimData:
-    """The claim as the rules see it, with the family name held for its ULN."""
-    held = (
-        Apprentice.objects.filter(epao_id=claim.epao_id, uln=claim.uln.strip())
-        .values_list("family_name", flat=True)
-        .first()
-    )
-    result_grade = GRADE_WORDS.get(claim.result.grade) if claim.result.achieved else None
-    return ClaimData(
-        uln=claim.uln,
-        family_name=claim.family_name,
-        given_names=claim.given_names,
-        standard_reference=claim.standard_reference,
-        standard_code=claim.standard_code,
-        version=claim.version,
-        option=claim.option,
-        overall_grade=claim.overall_grade,
-        achievement_date=claim.achievement_date,
-        recipient=claim.recipient,
-        contact_name=claim.contact_name,
-        organisation=claim.organisation,
-        address_line_1=claim.address_line_1,
-        city=claim.city,
-        postcode=claim.postcode,
-        held_family_name=held,
-        result_grade=result_grade,
-    )
-
-
-def problems_of(claim: CertificateClaim) -> list[str]:
-    """Everything that stops the claim being marked ready today."""
-    policy = policy_of(claim.epao_id)
-    open_appeal = Appeal.objects.filter(result_id=claim.result_id, status__in=Appeal.OPEN).exists()
-    return claim_problems(
-        claim_data(claim),
-        clock.today(),
-        released_on(claim.result),
-        policy.appeal_period_days,
-        policy.claim_top_grade_immediately,
-        open_appeal,
-    )
+def problems_of(claim: CertificateClaim) -> list[Problem]:
+    """Everything that stops the claim being marked ready today (see :mod:`readiness`)."""
+    return readiness.problems_of(claim)
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ def _locked(claim: CertificateClaim, revision: int) -> CertificateClaim:
     """The claim locked for change, or a refusal if it changed since ``revision``."""
     fresh = (
         CertificateClaim.objects.select_for_update(of=("self",))
-        .select_related("result")
+        .select_related(*readiness.RELATED, "updated_by")
         .get(pk=claim.pk)
     )
     if fresh.revision != revision:
@@ -279,7 +279,7 @@ def _text(value: Any) -> str:
 
 def _save(
     claim: CertificateClaim,
-    user: User,
+    user: User | None,
     changes: dict[str, tuple[Any, Any]],
     reason: str,
     action: str,
@@ -315,25 +315,40 @@ def _save(
     )
 
 
+def course_options_of(claim: CertificateClaim) -> tuple[str, ...]:
+    """The course options of the claim's standard at its version (none for most standards)."""
+    return readiness.standard_of(claim).options.get(claim.version, ())
+
+
 @transaction.atomic
 def update_claim(
-    claim: CertificateClaim, user: User, *, revision: int, values: dict[str, Any], reason: str
+    claim: CertificateClaim,
+    user: User | None,
+    *,
+    revision: int,
+    values: dict[str, Any],
+    reason: str,
 ) -> dict[str, tuple[Any, Any]]:
     """Change the claim's details; a ready claim goes back to draft to be checked again.
 
-    Returns the (old, new) value of each field that changed; nothing is saved when none did.
+    The standard, its LARS code and version are the standard's, never changed here; a course
+    option is kept only when the standard has options. Returns the (old, new) value of each
+    field that changed; nothing is saved when none did. When the service is configured, a
+    change to a claim it knows of (ready or later) publishes :class:`ClaimChanged`.
     """
     fresh = _locked(claim, revision)
     if fresh.status not in EDITABLE:
         raise ClaimRefused(
             f"A {STATUS_LABELS[fresh.status].lower()} claim cannot be changed: it has been sent "
-            "to the assessment service. If the certificate comes back, mark the claim returned "
-            "and then correct the address"
+            "to the assessment service. If the certificate cannot be delivered, the claim is "
+            "marked delivery attempted and the address can then be corrected"
         )
     new_values = {field: values[field] for field in EDITABLE_FIELDS if field in values}
     if "postcode" in new_values:
         text = str(new_values["postcode"] or "")
         new_values["postcode"] = normalise_postcode(text) or text.strip()
+    if "option" in new_values and not course_options_of(fresh):
+        new_values["option"] = ""
     changes = {
         field: (getattr(fresh, field), value)
         for field, value in new_values.items()
@@ -341,6 +356,7 @@ def update_claim(
     }
     if not changes:
         return {}
+    before = fresh.status
     for field, (_, value) in changes.items():
         setattr(fresh, field, value)
     if fresh.status == Status.READY:
@@ -354,6 +370,8 @@ def update_claim(
         "claims.changed",
         f"Certificate claim for {fresh.full_name} changed: {', '.join(changes)}",
     )
+    if before in AT_SERVICE and service_client.configured():
+        events.publish(ClaimChanged(fresh, user))
     claim.__dict__.update(fresh.__dict__)
     return changes
 
@@ -364,29 +382,35 @@ def move_claim(
 ) -> CertificateClaim:
     """Move the claim to ``target`` if the table of moves allows it.
 
-    Marking a claim ready re-checks every readiness rule and is refused with each problem.
+    Marking a claim ready re-checks every readiness rule and is refused with each problem;
+    the claim then carries its standard's LARS code. Once the service is configured, the
+    statuses from Submitted on are the service's: a person cannot set them.
     """
     fresh = _locked(claim, revision)
-    problem = move_problem(fresh.status, target)
+    problem = move_problem(fresh.status, target, service_configured=service_client.configured())
     if problem:
         raise ClaimRefused(problem)
+    changes: dict[str, tuple[Any, Any]] = {"status": (fresh.status, target)}
     if target == Status.READY:
-        problems = problems_of(fresh)
+        problems = readiness.problems_of(fresh)
         if problems:
             raise ClaimRefused(
                 "The claim cannot be marked ready yet: " + "; ".join(problems),
                 problems=problems,
             )
-    if target == Status.RETURNED and not reason.strip():
+        code = readiness.standard_of(fresh).lars_code
+        if code != fresh.standard_code:
+            changes["standard_code"] = (fresh.standard_code, code)
+            fresh.standard_code = code
+    if target == Status.NOT_DELIVERED and not reason.strip():
         raise ClaimRefused(
-            "Enter why the certificate was returned, for example the address was wrong"
+            "Enter why the certificate could not be delivered, for example the address was wrong"
         )
-    old = fresh.status
     fresh.status = target
     _save(
         fresh,
         user,
-        {"status": (old, target)},
+        changes,
         reason,
         "claims.status",
         f"Certificate claim for {fresh.full_name} marked {STATUS_LABELS[target].lower()}",
@@ -404,134 +428,78 @@ def mark_ready(
     return move_claim(claim, user, target=Status.READY, revision=revision, reason=reason)
 
 
-# --- export -----------------------------------------------------------------------------
+# --- submission -----------------------------------------------------------------------------
+
+SUBMISSION = "submission"
+"""The ClaimChange field of a request to submit the claim to the service."""
 
 
-def _number(text: str) -> int | str:
-    number = whole_number(text)
-    return text if number is None else number
+def submit_requested(claim: CertificateClaim) -> ClaimChange | None:
+    """The request to submit the claim, if one was made and nothing changed since."""
+    return (
+        claim.changes.select_related("changed_by")
+        .filter(field=SUBMISSION, revision=claim.revision)
+        .first()
+    )
 
 
-def certificate_request(claim: CertificateClaim) -> dict[str, Any]:
-    """The claim as one certificate request of the assessment service's API.
+def _submit_refusal(
+    claim: CertificateClaim, problems: list[Problem], revisions: dict[int, int] | None
+) -> str | None:
+    name = f"{claim.full_name} (ULN {claim.uln})"
+    if revisions is not None and revisions.get(claim.pk) != claim.revision:
+        return f"{name}: the claim changed since the page was shown; check it and submit again"
+    if claim.status != Status.READY:
+        return (
+            f"{name}: the claim is {STATUS_LABELS[claim.status].lower()}; only a ready claim "
+            "can be submitted"
+        )
+    if claim.changes.filter(field=SUBMISSION, revision=claim.revision).exists():
+        return f"{name}: its submission was already requested; the service's answer is awaited"
+    if problems:
+        return f"{name}: " + "; ".join(problems)
+    return None
 
-    The shape follows the published External API client of the apprenticeship assessment
-    service (SkillsFundingAgency/das-assessor-service-external-apiclient, "Create
-    Certificate", POST /api/v1/certificate): ``requestId``, ``standard`` (``standardCode``,
-    the LARS number, and ``standardReference``), ``learner`` (``uln`` as a number,
-    ``familyName``, ``givenNames``), ``learningDetails`` (``courseOption``, ``overallGrade``,
-    ``achievementDate`` as a date-time) and ``postalContact``. Two fields are beyond what that
-    client shows and are included as asked of OpenEPA: ``learningDetails.version`` (the
-    standard's version, which later versions of the service take) and
-    ``postalContact.addressLine4`` (the published request has lines 1 to 3).
+
+@transaction.atomic
+def submit_claims(
+    user: User, claims: Sequence[CertificateClaim], *, revisions: dict[int, int] | None = None
+) -> list[CertificateClaim]:
+    """Ask for the ready claims to be submitted to the service (one or several at once).
+
+    Refused, with nothing submitted, when the service is not configured, when no claim is
+    given, or when any claim is not ready, fails a check today, changed since its page showed
+    ``revisions`` (claim id to revision) or was already asked for: each such claim is named
+    with the reason. Otherwise each claim's history keeps the request and
+    :class:`ClaimSubmitRequested` is published once for them all.
     """
-    achieved = claim.achievement_date
-    return {
-        "requestId": f"openepa-claim-{claim.pk}",
-        "standard": {
-            "standardCode": claim.standard_code,
-            "standardReference": claim.standard_reference,
-        },
-        "learner": {
-            "uln": _number(claim.uln.strip()),
-            "familyName": claim.family_name,
-            "givenNames": claim.given_names,
-        },
-        "learningDetails": {
-            "courseOption": claim.option or None,
-            "overallGrade": claim.overall_grade,
-            "achievementDate": f"{achieved.isoformat()}T00:00:00" if achieved else None,
-            "version": claim.version,
-        },
-        "postalContact": {
-            "contactName": claim.contact_name,
-            "department": claim.department or None,
-            "organisation": claim.organisation or None,
-            "addressLine1": claim.address_line_1,
-            "addressLine2": claim.address_line_2 or None,
-            "addressLine3": claim.address_line_3 or None,
-            "addressLine4": claim.address_line_4 or None,
-            "city": claim.city,
-            "postCode": claim.postcode,
-        },
-    }
-
-
-CSV_COLUMNS = [
-    "requestId",
-    "standardCode",
-    "standardReference",
-    "uln",
-    "familyName",
-    "givenNames",
-    "courseOption",
-    "overallGrade",
-    "achievementDate",
-    "version",
-    "contactName",
-    "department",
-    "organisation",
-    "addressLine1",
-    "addressLine2",
-    "addressLine3",
-    "addressLine4",
-    "city",
-    "postCode",
-    "status",
-]
-
-
-def csv_row(claim: CertificateClaim) -> list[str]:
-    """The claim as one CSV row of CSV_COLUMNS (the JSON request flattened, and its status)."""
-    request = certificate_request(claim)
-    flat: dict[str, Any] = {"requestId": request["requestId"]}
-    for part in ("standard", "learner", "learningDetails", "postalContact"):
-        flat.update(request[part])
-    flat["achievementDate"] = _text(claim.achievement_date)
-    flat["status"] = claim.status
-    return [_csv_safe(_text(flat[column])) for column in CSV_COLUMNS]
-
-
-def _csv_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def ready_claims(user: User) -> QuerySet[CertificateClaim]:
-    """The claims in the user's scope that are ready: the only ones an export holds.
-
-    A draft has not passed its checks, and a claim already sent must not be sent twice.
-    """
-    return claims_for(user).filter(status=Status.READY)
-
-
-def _batches(claims: QuerySet[CertificateClaim]) -> Iterator[CertificateClaim]:
-    """The claims in order, read BATCH rows at a time."""
-    yield from claims.order_by("pk").iterator(chunk_size=BATCH)
-
-
-def export_json(claims: QuerySet[CertificateClaim]) -> Iterator[str]:
-    """The claims as a JSON array of certificate requests, in pieces to stream.
-
-    The pages export :func:`ready_claims` only.
-    """
-    yield "["
-    first = True
-    for claim in _batches(claims):
-        yield ("" if first else ",") + "\n" + json.dumps(certificate_request(claim))
-        first = False
-    yield "\n]\n"
-
-
-def export_csv(claims: QuerySet[CertificateClaim]) -> Iterator[str]:
-    """The claims as CSV with a header row, in pieces to stream."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for claim in _batches(claims):
-        writer.writerow(csv_row(claim))
-        if buffer.tell() > 16_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    if not service_client.configured():
+        raise ClaimRefused(NOT_CONFIGURED)
+    if not claims:
+        raise ClaimRefused("Select the ready claims to submit to the assessment service")
+    locked = list(
+        CertificateClaim.objects.select_for_update(of=("self",))
+        .select_related(*readiness.RELATED)
+        .filter(pk__in=[claim.pk for claim in claims], epao_id=user.epao_id)
+        .order_by("pk")
+    )
+    problems = readiness.problems_of_many(locked)
+    refusals = [
+        refusal
+        for claim in locked
+        if (refusal := _submit_refusal(claim, problems[claim.pk], revisions))
+    ]
+    if refusals:
+        raise ClaimRefused("Nothing was submitted: " + "; ".join(refusals), problems=refusals)
+    for claim in locked:
+        _save(
+            claim,
+            user,
+            {SUBMISSION: ("", "requested")},
+            "Submission to the apprenticeship assessment service requested",
+            "claims.submit_requested",
+            f"Submission of the certificate claim for {claim.full_name} to the assessment "
+            "service requested",
+        )
+    events.publish(ClaimSubmitRequested(tuple(locked), user))
+    return locked

@@ -9,9 +9,18 @@ afterwards in :mod:`openepa.rules.validate`, which sees the whole file.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    PositiveInt,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 Grade = Literal["fail", "pass", "distinction"]
 CriterionKind = Literal["pass", "distinction"]
@@ -85,9 +94,26 @@ class Standard(Strict):
         description="The standard's code in the Learning Aims Reference Service, which "
         "certificate claims carry; left out until the EPAO confirms it.",
     )
+    course_options: list[str] = Field(
+        default=[],
+        description="The standard's course options at this version, in the assessment "
+        "service's words; a certificate carries one of them, or none when there are none.",
+    )
     ksbs: list[Ksb] = []
     areas: list[Area] = Field(min_length=1)
     notes: list[Note] = []
+
+    @model_serializer(mode="wrap")
+    def _without_empty_options(self, handler: SerializerFunctionWrapHandler) -> Any:
+        """Leave ``course_options`` out when there are none.
+
+        A stored standard's content is fingerprinted; a standard without options so keeps the
+        fingerprint it had before the field existed, and loading it again stores nothing new.
+        """
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("course_options"):
+            data.pop("course_options", None)
+        return data
 
 
 # --- specifications --------------------------------------------------------------------

@@ -249,8 +249,11 @@ def standard_messages(
     """
     if not standard_code or standard_code <= 0:
         return ["Provide a valid Standard"]
+    # The service compares the reference only when one is sent (``if (!string.IsNullOrEmpty(
+    # m.StandardReference))``).
     if facts.lars_code is not None and (
-        standard_code != facts.lars_code or standard_reference != facts.reference
+        standard_code != facts.lars_code
+        or (standard_reference and standard_reference != facts.reference)
     ):
         return ["StandardReference and StandardCode must be for the same Standard"]
     if version.strip() and version.strip() not in facts.versions:
@@ -263,7 +266,8 @@ def course_option_messages(course_option: str, version: str, facts: StandardFact
 
     BatchCertificateRequestValidator.cs: "No course option available for this Standard and
     version. Must be empty" and "Invalid course option for this Standard and version. Must be
-    one of the following: ..." (compared ignoring case).
+    one of the following: ... where ... depends on the standard code, and can be obtained with
+    GET /api/v1/standard/options/{LarsCode}/{Version}" (compared ignoring case).
     """
     options = facts.options_of(version)
     if not options:
@@ -274,7 +278,8 @@ def course_option_messages(course_option: str, version: str, facts: StandardFact
         listed = ", ".join(options)
         return [
             "Invalid course option for this Standard and version. Must be one of the "
-            f"following: {listed}"
+            f"following: {listed} where {listed} depends on the standard code, and can be "
+            f"obtained with GET /api/v1/standard/options/{facts.lars_code}/{version}"
         ]
     return []
 
@@ -393,7 +398,10 @@ def certificate_messages(
     messages += course_option_messages(fields.course_option, fields.version, facts)
     uln = uln_messages(fields.uln)
     messages += uln
-    if not uln and fields.family_name.strip():
+    # The service looks the learner up only for a valid ULN, a family name and a standard code
+    # (``.DependentRules(() => When(m => m.StandardCode > 0 && !string.IsNullOrEmpty(
+    # m.FamilyName), ...))``).
+    if not uln and fields.family_name.strip() and (fields.standard_code or 0) > 0:
         messages += learner_messages(
             fields.family_name, fields.version, fields.course_option, held, creating=creating
         )
@@ -422,7 +430,7 @@ def epa_messages(
         messages += course_option_messages(fields.course_option, fields.version, facts)
     uln = uln_messages(fields.uln)
     messages += uln
-    if not uln and fields.family_name.strip():
+    if not uln and fields.family_name.strip() and (fields.standard_code or 0) > 0:
         if held is None or not same_family_name(fields.family_name, held.family_name):
             messages.append("ULN, FamilyName and Standard not found.")
         elif held.completion_status in WITHDRAWN_COMPLETION:

@@ -74,6 +74,11 @@ SETTINGS = [
     ),
     ("Interview questions", "submissions:questions", "The project interview question banks."),
     (
+        "Standards at the assessment service",
+        "claims:standards",
+        "Each standard's LARS code, versions and course options, as certificates carry them.",
+    ),
+    (
         "Results letters in bulk",
         "documents:batches",
         "Every results letter of a period as one ZIP file.",
