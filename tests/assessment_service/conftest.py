@@ -24,7 +24,7 @@ from django.utils import timezone
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from openepa.accounts.models import User
+from openepa.accounts.models import StandardAtService, User
 from openepa.assessment.models import Sitting
 from openepa.claims.models import CertificateClaim
 from openepa.registration.models import Registration
@@ -258,6 +258,10 @@ def make_claim(alice: User, make_result: Callable[..., Result]) -> Callable[...,
     """A ready certificate claim of a passed result of ``registration``."""
 
     def make(registration: Registration, **fields: Any) -> CertificateClaim:
+        # The LARS code lives with the EPAO's standard (never typed per claim).
+        StandardAtService.objects.get_or_create(
+            epao_id=registration.epao_id, reference=registration.standard, lars_code=123
+        )
         result = make_result(registration)
         apprentice = registration.apprentice
         values: dict[str, Any] = {

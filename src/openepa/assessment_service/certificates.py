@@ -22,9 +22,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from openepa.accounts.models import User
-from openepa.assessment_service.epa_records import lars_code_of
 from openepa.claims.models import CertificateClaim
 from openepa.claims.service_records import record_from_service
+from openepa.claims.services import certificate_fields as claims_certificate_fields
 from openepa.kernel import clock
 from openepa.kernel.service_client import (
     AssessmentServiceClient,
@@ -43,29 +43,8 @@ FINAL_STATUSES = ("Delivered",)
 
 
 def certificate_fields(claim: CertificateClaim) -> CertificateFields:
-    """The claim as the service's certificate request carries it.
-
-    The LARS code is the claim's, else the one set for the EPAO's standard. Address line 4
-    is not a field the service reads: the town is its ``city``.
-    """
-    return CertificateFields(
-        uln=claim.uln.strip(),
-        family_name=claim.family_name,
-        standard_code=claim.standard_code or lars_code_of(claim.registration),
-        standard_reference=claim.standard_reference,
-        version=claim.version,
-        course_option=claim.option,
-        overall_grade=claim.overall_grade,
-        achievement_date=claim.achievement_date,
-        contact_name=claim.contact_name,
-        department=claim.department,
-        organisation=claim.organisation,
-        address_line_1=claim.address_line_1,
-        address_line_2=claim.address_line_2,
-        address_line_3=claim.address_line_3,
-        city=claim.city,
-        postcode=claim.postcode,
-    )
+    """The claim as the service's certificate request carries it (the claims' own reading)."""
+    return claims_certificate_fields(claim)
 
 
 def certificate_payload(claim: CertificateClaim) -> dict[str, Any]:

@@ -29,9 +29,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from openepa.accounts.models import StandardAtService, User
+from openepa.accounts.models import User
 from openepa.assessment.models import Sitting
-from openepa.kernel import specs
+from openepa.claims.standards import standard_info
 from openepa.registration.access import registrations_for
 from openepa.registration.models import Registration
 from openepa.registration.service_models import ServiceItem
@@ -60,16 +60,8 @@ CSV_COLUMNS = (
 
 def lars_code_of(registration: Registration) -> int | None:
     """The standard's LARS code: as set for the EPAO's standard, else from the standard file."""
-    code = (
-        StandardAtService.objects.filter(
-            epao_id=registration.epao_id, reference=registration.standard
-        )
-        .values_list("lars_code", flat=True)
-        .first()
-    )
-    if code is not None:
-        return int(code)
-    return specs.rules_of(registration)[1].lars_code
+    info = standard_info(registration.epao_id, registration.standard)
+    return info.lars_code if info is not None else None
 
 
 def epa_begun(registration: Registration) -> bool:

@@ -107,8 +107,12 @@ class Recorder:
                 due.finished = True
             if item.kind == Kind.CERTIFICATE and item.claim_id and outcome == "accepted":
                 claim = CertificateClaim.objects.filter(pk=item.claim_id).first()
-                if claim is not None and item.service_status:
-                    record_from_service(claim, service_status=item.service_status)
+                if claim is not None and (item.service_status or item.reference):
+                    record_from_service(
+                        claim,
+                        service_status=item.service_status,
+                        certificate_reference=item.reference,
+                    )
         return item
 
     def accepted(
