@@ -408,3 +408,20 @@ def test_st0071_and_st0072_have_no_course_options() -> None:
     standards = catalogue.standards.values() if isinstance(catalogue.standards, dict) else []
     assert {standard.reference for standard in standards} == {"ST0071", "ST0072"}
     assert all(standard.course_options == [] for standard in standards)
+
+
+def test_the_course_option_the_service_holds_must_match() -> None:
+    options = StandardFacts("ST0071", 123, ("1.2",), {"1.2": ("French", "German")})
+    held = HeldLearner(family_name="Van Dijk", version="1.2", course_option="French")
+    problem = _one(replace(GOOD, standard=options, held=held, course_option="German"))
+    assert problem == (
+        'Incorrect course option for learner. The service holds the course option "French" '
+        'for this apprentice and the claim has "German": choose the one that is right'
+    )
+
+
+def test_a_claim_without_a_grade_is_refused() -> None:
+    problem = _one(replace(GOOD, overall_grade=""))
+    assert problem == (
+        "Select the grade achieved. Select the grade the apprentice achieved on the claim"
+    )
