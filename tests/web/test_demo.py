@@ -32,6 +32,7 @@ def test_demo_spreads_apprentices_over_every_specification_and_stage(db: Any) ->
         "gateway",
         "gateway_accepted",
         "completed",
+        "withdrawn",
     }
     assert sorted(login.role for login in logins) == sorted(User.Role.values)
 
@@ -45,10 +46,40 @@ def test_demo_takes_some_apprentices_through_assessment_results_and_claims(db: A
     records = AssessmentRecord.objects.all()
     assert set(records.values_list("status", flat=True)) == {"draft", "submitted"}
     assert records.filter(iqa_status="held", registration__iqa__email="iqa@demo-epao.example")
-    assert set(Result.objects.values_list("grade", flat=True)) == {"fail", "distinction"}
-    assert CertificateClaim.objects.count() == 1
+    assert {"fail", "distinction"} <= set(Result.objects.values_list("grade", flat=True))
+    assert CertificateClaim.objects.filter(status="draft").count() == 1
     create_demo(120)
     assert AssessmentRecord.objects.count() == records.count()
+
+
+def test_demo_has_epa_records_and_ready_claims_for_the_assessment_service(db: Any) -> None:
+    from openepa.claims.models import CertificateClaim
+    from openepa.claims.services import problems_of
+    from openepa.registration.consent import consent_in_force
+    from openepa.registration.models import ServiceItem
+
+    create_demo(120)
+    ready = list(CertificateClaim.objects.filter(status="ready"))
+    assert len(ready) >= 3
+    for claim in ready:
+        assert consent_in_force(claim.registration) is not None
+        assert problems_of(claim) == []
+    epas = {
+        item.registration_id: [epa["epaOutcome"] for epa in item.payload["epaDetails"]["epas"]]
+        for item in ServiceItem.objects.filter(kind="epa")
+    }
+    assert ["Fail"] in epas.values()
+    assert ["Fail", "Pass"] in epas.values()  # the resit
+    assert ["Withdrawn"] in epas.values()
+    resit = next(
+        item
+        for item in ServiceItem.objects.filter(kind="epa")
+        if len(epas[item.registration_id]) == 2
+    )
+    assert resit.payload["epaDetails"]["epas"][1]["resit"] is True
+    assert ServiceItem.objects.filter(kind="certificate").count() == len(ready)
+    create_demo(120)
+    assert CertificateClaim.objects.filter(status="ready").count() == len(ready)
 
 
 def test_every_demo_login_signs_in(db: Any, client: Client) -> None:

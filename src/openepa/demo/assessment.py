@@ -91,7 +91,7 @@ def _interview(registration: Registration, spec: Specification, method_id: str) 
     ]
 
 
-def _record(
+def record_method(
     registration: Registration,
     method_id: str,
     assessor: User,
@@ -136,7 +136,7 @@ def _record(
     return record
 
 
-def _clear_for_release(registration: Registration, iqa: User) -> None:
+def clear_for_release(registration: Registration, iqa: User) -> None:
     """Uphold any decision held for IQA, as the registration's IQA."""
     for record in AssessmentRecord.objects.filter(
         registration=registration, iqa_status=AssessmentRecord.Iqa.HELD
@@ -144,7 +144,8 @@ def _clear_for_release(registration: Registration, iqa: User) -> None:
         uphold(record.pk, iqa, record.revision, "Demo: sampled and agreed.")
 
 
-def _release(registration: Registration, admin: User) -> None:
+def release_current(registration: Registration, admin: User) -> None:
+    """Release the result of the registration's current sitting, as graded."""
     sitting = current_sitting(registration)
     assert sitting is not None
     graded = grade_sitting(registration, sitting)
@@ -199,28 +200,28 @@ def add_assessment_examples(epao: Organisation) -> None:
         if registration.iqa_id is None or registration.iqa_id == assessor.pk:
             registration.iqa = iqa
             registration.save(update_fields=["iqa"])
-        _take_to(stage, registration, assessor, iqa, admin, on)
+        take_to(stage, registration, assessor, iqa, admin, on)
 
 
-def _take_to(
+def take_to(
     stage: str, registration: Registration, assessor: User, iqa: User, admin: User, on: date
 ) -> None:
     """Record, quality assure and release one registration up to ``stage``."""
     spec, _ = specs.rules_of(registration)
     methods = [m.id for m in spec.methods]
     if stage == "draft":
-        _record(registration, methods[0], assessor, on=on)
-        _record(registration, methods[1], assessor, on=on, submit=False)
+        record_method(registration, methods[0], assessor, on=on)
+        record_method(registration, methods[1], assessor, on=on, submit=False)
         return
     if stage == "held":
         for method_id in methods:
-            _record(registration, method_id, assessor, on=on)
+            record_method(registration, method_id, assessor, on=on)
         return
     failing = methods[-1] if stage in ("failed", "appealed") else None
     for method_id in methods:
-        _record(registration, method_id, assessor, on=on, fail=method_id == failing)
-    _clear_for_release(registration, iqa)
-    _release(registration, admin)
+        record_method(registration, method_id, assessor, on=on, fail=method_id == failing)
+    clear_for_release(registration, iqa)
+    release_current(registration, admin)
     if stage == "appealed":
         apprentice_side = User.objects.filter(
             epao=registration.epao,

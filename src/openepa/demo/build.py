@@ -27,6 +27,7 @@ from openepa.demo.people import (
     share_with_demo_staff,
 )
 from openepa.demo.registrations import add_demo_apprentice, create_batch
+from openepa.demo.service_examples import add_service_examples
 from openepa.registration.models import Apprentice, Registration
 from openepa.specifications.models import SpecificationRecord
 from openepa.specifications.services import load_specifications
@@ -87,6 +88,7 @@ def create_demo(apprentices: int, *, seed: int = 2026) -> list[DemoLogin]:
     share_with_demo_staff(epao)
     add_profiles(epao, records)
     add_assessment_examples(epao)
+    add_service_examples(epao)
     return logins
 
 

@@ -20,6 +20,7 @@ from openepa.gateway.models import GatewayComponent
 from openepa.kernel import clock, specs
 from openepa.registration.models import Apprentice, Registration
 from openepa.rules.dates import add_months, shift
+from openepa.rules.model import Specification
 from openepa.specifications.models import SpecificationRecord
 
 
@@ -72,6 +73,21 @@ def _components(registration: Registration, record: SpecificationRecord) -> list
 
 
 @transaction.atomic
+def window_end_after(spec: Specification, gateway_date: date) -> date | None:
+    """The EPA window's end for a gateway on ``gateway_date``, by the specification's rule."""
+    rule = next(
+        (
+            r
+            for r in spec.time_rules
+            if r.event == "last_assessment" and r.after == "gateway" and r.at_most
+        ),
+        None,
+    )
+    if rule is None or rule.at_most is None:
+        return None
+    return shift(gateway_date, rule.at_most.unit, rule.at_most.value)
+
+
 def create_batch(
     epao: Organisation,
     numbers: range,
@@ -128,16 +144,7 @@ def create_batch(
         if stage == Registration.Status.GATEWAY_ACCEPTED:
             gateway_date = max(end, today - timedelta(days=rng.randrange(0, 80)))
             gateway_date = min(gateway_date, today)
-            rule = next(
-                (
-                    r
-                    for r in spec.time_rules
-                    if r.event == "last_assessment" and r.after == "gateway" and r.at_most
-                ),
-                None,
-            )
-            if rule is not None and rule.at_most is not None:
-                window_end = shift(gateway_date, rule.at_most.unit, rule.at_most.value)
+            window_end = window_end_after(spec, gateway_date)
         registrations.append(
             Registration(
                 epao=epao,
