@@ -30,6 +30,7 @@ from tests.epa import accept, policy_without_sampling
 from tests.standin.service import LoggedRequest, StandIn
 
 from openepa.accounts.models import User
+from openepa.audit.models import AuditEvent
 from openepa.claims import services as claims
 from openepa.registration.service_models import ServiceItem
 
@@ -151,6 +152,7 @@ def test_an_epa_record_refused_is_shown_with_the_message_and_sent_once_corrected
     assert "Jo Smyth" in refused
     assert f"“{NOT_FOUND}”" in refused
     assert f"/apprentices/{registration.pk}/correct/" in refused  # "Correct the details"
+    assert "Send again" not in refused  # put right in OpenEPA, it goes again by itself
     page = client.get(f"/apprentices/{registration.pk}/").content.decode()
     assert "Refused by the service" in page
     assert f"“{NOT_FOUND}”" in page
@@ -243,3 +245,59 @@ def test_a_certificate_refused_is_shown_on_the_claim_and_sent_once_corrected(
     assert held.data.learner_family_name == "Okafor"
     assert held.data.overall_grade == claim.overall_grade
     assert claim.certificate_reference == item.reference
+
+
+WITHDRAWN_AT_SERVICE = "Cannot find the apprentice details"
+
+
+def test_a_refusal_put_right_at_the_service_is_sent_again_when_the_admin_asks(
+    assessment_service: StandIn,
+    make_registration: MakeRegistration,
+    anna: User,
+    alice: User,
+    bob: User,
+    mallory: User,
+    login: Callable[[User], Client],
+) -> None:
+    set_lars_codes(alice.epao, alice)
+    policy_without_sampling(alice.epao)
+    registration = accept(make_registration(family_name="Hughes", given_names="Rhys"), anna)
+    assessment_service.add_learner_for(registration, completion_status=3)
+    assess_and_release(registration, anna, alice, failing=["observation"])
+    call_command("assessment_service", "sync")
+    item = ServiceItem.objects.get(registration=registration, kind=Kind.EPA)
+    assert (item.state, item.messages) == (State.REFUSED, [WITHDRAWN_AT_SERVICE])
+
+    client = login(alice)
+    refused = client.get("/assessment-service/refused/").content.decode()
+    assert f"“{WITHDRAWN_AT_SERVICE}”" in refused
+    assert "send again once it is corrected there" in refused
+    url = f"/assessment-service/refused/{item.pk}/send-again/"
+    assert f'action="{url}"' in refused
+
+    # Only an EPAO admin of the apprentice's EPAO; only a refused item as the page showed it.
+    assert login(bob).post(url, {"revision": str(item.revision)}).status_code == 403
+    assert login(mallory).post(url, {"revision": str(item.revision)}).status_code == 404
+    client = login(alice)
+    assert client.get(url).status_code == 405
+    page = client.post(url, {"revision": str(item.revision + 1)}, follow=True)
+    assert "no longer refused as it was" in page.content.decode()
+    item.refresh_from_db()
+    assert item.state == State.REFUSED
+
+    # The provider corrects the ILR; the admin sends the record again; the sync sends it.
+    assessment_service.add_learner_for(registration, completion_status=1)
+    assessment_service.requests.clear()
+    page = client.post(url, {"revision": str(item.revision)}, follow=True)
+    assert "will be sent again" in page.content.decode()
+    item.refresh_from_db()
+    assert item.state == State.WAITING
+    event = AuditEvent.objects.get(action="assessment_service.send_again")
+    assert (event.actor, event.registration_id) == (alice, registration.pk)
+    assert event.reason == WITHDRAWN_AT_SERVICE
+    call_command("assessment_service", "sync")
+    [request] = batches_sent(assessment_service)
+    assert refused_answers(request) == []
+    item.refresh_from_db()
+    assert item.state == State.SENT
+    assert client.post(url, {"revision": str(item.revision)}).status_code == 404
