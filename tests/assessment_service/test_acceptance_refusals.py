@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from tests.assessment_service.acceptance import (
+    LARS_CODES,
     Cohort,
     MakeRegistration,
     assess_and_release,
@@ -32,6 +33,7 @@ from tests.standin.service import LoggedRequest, StandIn
 from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.claims import services as claims
+from openepa.registration.corrections import correct_details
 from openepa.registration.service_models import ServiceItem
 
 State = ServiceItem.State
@@ -301,3 +303,81 @@ def test_a_refusal_put_right_at_the_service_is_sent_again_when_the_admin_asks(
     item.refresh_from_db()
     assert item.state == State.SENT
     assert client.post(url, {"revision": str(item.revision)}).status_code == 404
+
+
+INVALID_VERSION = "Invalid version for Standard"
+
+
+def test_a_version_the_service_does_not_know_is_shown_and_sent_again_once_it_does(
+    assessment_service: StandIn,
+    make_registration: MakeRegistration,
+    anna: User,
+    alice: User,
+    login: Callable[[User], Client],
+) -> None:
+    set_lars_codes(alice.epao, alice)
+    policy_without_sampling(alice.epao)
+    # The service knows versions 1.0 and 1.1 of ST0071; Highfield's specification is on 1.2.
+    code = LARS_CODES["ST0071"]
+    assessment_service.add_standard(code, "ST0071", ["1.0", "1.1"])
+    assessment_service.approve(code)
+    registration = accept(make_registration(family_name="Osei", given_names="Kofi"), anna)
+    assert registration.version == "1.2"
+    apprentice = registration.apprentice
+    assessment_service.add_learner(
+        apprentice.uln, "Osei", code, "ST0071", given_names=apprentice.given_names
+    )
+    assess_and_release(registration, anna, alice, failing=["observation"])
+
+    call_command("assessment_service", "sync")
+    [request] = batches_sent(assessment_service)
+    assert request.body[0]["learningDetails"]["version"] == "1.2"
+    assert [answer["validationErrors"] for answer in request.answer] == [[INVALID_VERSION]]
+    item = ServiceItem.objects.get(registration=registration, kind=Kind.EPA)
+    assert (item.state, item.messages) == (State.REFUSED, [INVALID_VERSION])
+
+    client = login(alice)
+    refused = client.get("/assessment-service/refused/").content.decode()
+    assert f"“{INVALID_VERSION}”" in refused
+    assert "send again once it holds this one" in refused
+    assert "/correct/" not in refused  # the version is not corrected in OpenEPA
+    page = client.get(f"/apprentices/{registration.pk}/").content.decode()
+    assert f"“{INVALID_VERSION}”" in page
+
+    assessment_service.requests.clear()
+    call_command("assessment_service", "sync")
+    assert batches_sent(assessment_service) == []
+
+    assessment_service.add_standard(code, "ST0071", ["1.2"])  # the service learns of 1.2
+    assessment_service.approve(code, ["1.2"])
+    response = client.post(
+        f"/assessment-service/refused/{item.pk}/send-again/", {"revision": str(item.revision)}
+    )
+    assert response.status_code == 302
+    call_command("assessment_service", "sync")
+    [request] = batches_sent(assessment_service)
+    assert refused_answers(request) == []
+    item.refresh_from_db()
+    assert item.state == State.SENT
+
+
+def test_a_name_corrected_once_the_certificate_exists_sends_no_epa_record_it_would_refuse(
+    assessment_service: StandIn, small: Cohort, alice: User
+) -> None:
+    call_command("assessment_service", "sync")
+    registration = small.passed[0]
+    registration.refresh_from_db()
+    # The ILR and OpenEPA both corrected: the certificate, created, carries the EPA.
+    assessment_service.add_learner_for(registration, family_name="Passer-Jones")
+    correct_details(
+        registration,
+        alice,
+        values={"family_name": "Passer-Jones"},
+        reason="Married name",
+        revision=registration.revision,
+    )
+    assessment_service.requests.clear()
+    call_command("assessment_service", "sync")
+    assert batches_sent(assessment_service) == []
+    item = ServiceItem.objects.get(registration=registration, kind=Kind.EPA)
+    assert item.state == State.SENT

@@ -40,16 +40,23 @@ def epa_records_of_corrected_learner(event: LearnerIdentityCorrected) -> None:
     """A corrected ULN or family name goes into each EPA record already due or sent.
 
     The service finds the learner by them: a record it refused as "ULN, FamilyName and
-    Standard not found." is so sent again with the corrected details.
+    Standard not found." is so sent again with the corrected details. Once the service holds
+    the certificate, it carries the EPA and takes no change of the EPA record ("Certificate
+    already exists, cannot update EPA record", UpdateBatchEpaRequestValidator.cs): the
+    certificate's details are corrected on its claim instead.
     """
+    registrations = [registration.pk for registration in event.registrations]
+    items = ServiceItem.objects.filter(registration__in=registrations)
     with_records = set(
-        ServiceItem.objects.filter(
-            registration__in=[registration.pk for registration in event.registrations],
-            kind=ServiceItem.Kind.EPA,
-        ).values_list("registration_id", flat=True)
+        items.filter(kind=ServiceItem.Kind.EPA).values_list("registration_id", flat=True)
+    )
+    certified = set(
+        items.filter(kind=ServiceItem.Kind.CERTIFICATE)
+        .exclude(reference="")
+        .values_list("registration_id", flat=True)
     )
     for registration in event.registrations:
-        if registration.pk in with_records:
+        if registration.pk in with_records - certified:
             services.keep_epa_record(registration)
 
 
