@@ -18,6 +18,7 @@ from tests.assessment_service.acceptance import (
     MakeRegistration,
     batches_sent,
     build_cohort,
+    claim_form,
     claim_of,
     refused_answers,
 )
@@ -26,6 +27,7 @@ from tests.standin.service import StandIn
 
 from openepa.accounts.models import User
 from openepa.claims.models import CertificateClaim
+from openepa.claims.services import mark_ready
 from openepa.registration.service_models import ServiceItem
 
 Status = CertificateClaim.Status
@@ -57,10 +59,25 @@ def test_submitted_claims_are_submitted_then_followed_to_printed_and_delivered(
 ) -> None:
     client = login(alice)
     claims = [claim_of(registration) for registration in created.passed]
+    # One claim's address changes before it is submitted: it is updated at the service.
+    last = claims[3]
+    changed = claim_form(last, address_line_1="2 Park Row", city="Leeds", postcode="LS1 5HD")
+    assert client.post(f"/claims/{last.pk}/change/", changed).status_code == 302
+    last.refresh_from_db()
+    mark_ready(last, alice, revision=last.revision)
+    call_command("assessment_service", "sync")
+    [update] = batches_sent(assessment_service)
+    assert (update.method, update.path) == ("PUT", "/api/v1/certificate")
+    assert update.body[0]["certificateReference"] == last.certificate_reference
+    assert refused_answers(update) == []
+    held = assessment_service.certificate(last.certificate_reference)
+    assert (held.data.contact_add_line1, held.data.contact_post_code) == ("2 Park Row", "LS1 5HD")
+    assessment_service.requests.clear()
+
     # Three at once from the list, one from its own page.
     response = client.post("/claims/submit/", {"claims": [str(c.pk) for c in claims[:3]]})
     assert response.status_code == 302
-    last = claims[3]
+    last.refresh_from_db()
     response = client.post(f"/claims/{last.pk}/submit/", {"revision": str(last.revision)})
     assert response.status_code == 302
     assert assessment_service.requests == []  # nothing leaves before the sync
