@@ -160,6 +160,16 @@ def test_a_withdrawal_once_a_sitting_opened_is_recorded(
     ]
 
 
+def test_a_withdrawal_after_the_gateway_is_recorded_though_no_sitting_opened(
+    make_registration: Callable[..., Registration], alice: User
+) -> None:
+    registration = make_registration(gateway_date=date(2026, 6, 1))
+    _withdraw(registration, alice, date(2026, 7, 1))
+    assert _epa_item(registration).payload["epaDetails"]["epas"] == [
+        {"epaDate": "2026-07-01T00:00:00", "epaOutcome": "Withdrawn"}
+    ]
+
+
 def test_a_withdrawal_before_the_epa_began_sends_nothing(
     make_registration: Callable[..., Registration], alice: User
 ) -> None:

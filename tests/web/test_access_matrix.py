@@ -207,6 +207,9 @@ NOT_IN_MATRIX = {
     "assessment_service:send_now": (
         "POST only, EPAO admin: tested in tests/assessment_service/test_views.py"
     ),
+    "assessment_service:send_again": (
+        "POST only, EPAO admin: tests/assessment_service/test_acceptance_refusals.py"
+    ),
     "claims:submit": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "claims:submit_selected": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",

@@ -11,8 +11,9 @@ builds it from the registration's released results, one EPA per sitting in sitti
 - the EPA date is the sitting's last assessment date;
 - a later sitting is a resit or a retake as recorded (``resit``/``retake``, README "Update EPA
   Record": "the EPA details can include an optional "resit" or "retake" boolean");
-- a registration withdrawn after its EPA began ends with a ``Withdrawn`` EPA on the day it was
-  withdrawn.
+- a registration withdrawn after the gateway (accepted, so its EPA period began) or once a
+  sitting was opened ends with a ``Withdrawn`` EPA on the day it was withdrawn (issue 12: "a
+  Withdrawn record is sent when a registration is withdrawn after gateway").
 
 The LARS code is the one set for the EPAO's standard (:class:`StandardAtService`), else the
 standard file's ``lars_code``.
@@ -65,9 +66,14 @@ def lars_code_of(registration: Registration) -> int | None:
 
 
 def epa_begun(registration: Registration) -> bool:
-    """Whether the registration's EPA began: a sitting was opened or a result released."""
+    """Whether the registration's EPA began: its gateway accepted, a sitting opened or a result.
+
+    An apprentice who withdraws after the gateway is recorded at the service as withdrawn,
+    whether or not an assessment had taken place.
+    """
     return (
-        Sitting.objects.filter(registration_id=registration.pk).exists()
+        registration.gateway_date is not None
+        or Sitting.objects.filter(registration_id=registration.pk).exists()
         or Result.objects.filter(registration_id=registration.pk).exists()
     )
 

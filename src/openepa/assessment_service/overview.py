@@ -16,7 +16,14 @@ from openepa.accounts.models import User
 from openepa.assessment_service.recording import WHOLE_REFUSAL
 from openepa.registration.access import registrations_for
 from openepa.registration.service_models import ServiceItem
-from openepa.rules.service_advice import CLAIM, REGISTRATION, STANDARD, Advice, advice_for
+from openepa.rules.service_advice import (
+    CLAIM,
+    NOTHING,
+    REGISTRATION,
+    STANDARD,
+    Advice,
+    advice_for,
+)
 
 Kind = ServiceItem.Kind
 State = ServiceItem.State
@@ -134,5 +141,14 @@ def fixes_of(item: ServiceItem) -> list[Fix]:
 
 
 def refused_rows(items: Any) -> list[dict[str, Any]]:
-    """A page of refused items, each with its fixes."""
-    return [{"item": item, "fixes": fixes_of(item)} for item in items]
+    """A page of refused items, each with its fixes and whether to offer "Send again".
+
+    "Send again" is offered where a message is put right outside OpenEPA (at the service):
+    what OpenEPA puts right is sent again by itself once it changes.
+    """
+    rows = []
+    for item in items:
+        fixes = fixes_of(item)
+        outside = any(fix.advice.fix == NOTHING for fix in fixes)
+        rows.append({"item": item, "fixes": fixes, "send_again": outside})
+    return rows

@@ -25,6 +25,7 @@ from openepa.assessment_service.certificates import certificate_payload
 from openepa.assessment_service.epa_records import epa_payload
 from openepa.assessment_service.states import settle
 from openepa.assessment_service.tasks import send_to_service
+from openepa.audit.services import record_event
 from openepa.claims.models import CertificateClaim
 from openepa.kernel import clock
 from openepa.kernel.service_client import configured
@@ -158,3 +159,53 @@ def request_submit(claims: Iterable[CertificateClaim], user: User) -> list[Servi
     if any(item.state == State.WAITING for item in items):
         enqueue_sending()
     return items
+
+
+class SendAgainRefused(Exception):  # noqa: N818 (a refusal with a message for the person)
+    """The item cannot be sent again as it is, with the message saying why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def send_again(item: ServiceItem, user: User, revision: int) -> ServiceItem:
+    """An EPAO admin sends a refused item again unchanged (audited); it waits to be sent.
+
+    For a refusal nothing in OpenEPA puts right (the learner's record at the service, the
+    EPAO's approval there): once it is corrected at the service, the item is tried again.
+    ``revision`` is the one the page showed: refused if the item changed since, or if it is
+    no longer refused.
+    """
+    fresh = (
+        ServiceItem.objects.select_for_update().select_related("registration__epao").get(pk=item.pk)
+    )
+    if fresh.revision != revision or fresh.state != State.REFUSED:
+        raise SendAgainRefused(
+            "This item changed since the page was shown and is no longer refused as it was: "
+            "check the list again"
+        )
+    fresh.refused_hash = ""  # neither what was accepted nor what was refused: due again
+    fresh.next_attempt_at = None
+    fresh.attempts = 0
+    fresh.updated_at = clock.now()
+    settle(fresh)
+    fresh.save()
+    registration = fresh.registration
+    record_event(
+        actor=user,
+        epao=registration.epao,
+        action="assessment_service.send_again",
+        obj=fresh,
+        registration=registration,
+        summary=(
+            f"{fresh.get_kind_display()} of {registration.apprentice.full_name} to be sent "
+            "again to the assessment service"
+        ),
+        changes={"state": (State.REFUSED.label, fresh.get_state_display())},
+        reason="; ".join(str(message) for message in fresh.messages or []),
+    )
+    if fresh.state == State.WAITING:
+        enqueue_sending()
+    return fresh

@@ -11,7 +11,8 @@ from openepa.assessment_service import services
 from openepa.assessment_service.epa_records import epa_begun
 from openepa.claims.events import ClaimChanged, ClaimReady, ClaimSubmitRequested
 from openepa.kernel.events import subscribe
-from openepa.registration.events import RegistrationWithdrawn
+from openepa.registration.events import LearnerIdentityCorrected, RegistrationWithdrawn
+from openepa.registration.service_models import ServiceItem
 from openepa.results.events import ResultRegraded, ResultReleased
 
 
@@ -29,9 +30,34 @@ def epa_record_of_regraded_result(event: ResultRegraded) -> None:
 
 @subscribe(RegistrationWithdrawn)
 def epa_record_of_withdrawal(event: RegistrationWithdrawn) -> None:
-    """A registration withdrawn after its EPA began ends its EPA record with "Withdrawn"."""
+    """A registration withdrawn after the gateway ends its EPA record with "Withdrawn"."""
     if epa_begun(event.registration):
         services.keep_epa_record(event.registration)
+
+
+@subscribe(LearnerIdentityCorrected)
+def epa_records_of_corrected_learner(event: LearnerIdentityCorrected) -> None:
+    """A corrected ULN or family name goes into each EPA record already due or sent.
+
+    The service finds the learner by them: a record it refused as "ULN, FamilyName and
+    Standard not found." is so sent again with the corrected details. Once the service holds
+    the certificate, it carries the EPA and takes no change of the EPA record ("Certificate
+    already exists, cannot update EPA record", UpdateBatchEpaRequestValidator.cs): the
+    certificate's details are corrected on its claim instead.
+    """
+    registrations = [registration.pk for registration in event.registrations]
+    items = ServiceItem.objects.filter(registration__in=registrations)
+    with_records = set(
+        items.filter(kind=ServiceItem.Kind.EPA).values_list("registration_id", flat=True)
+    )
+    certified = set(
+        items.filter(kind=ServiceItem.Kind.CERTIFICATE)
+        .exclude(reference="")
+        .values_list("registration_id", flat=True)
+    )
+    for registration in event.registrations:
+        if registration.pk in with_records - certified:
+            services.keep_epa_record(registration)
 
 
 @subscribe(ClaimReady)

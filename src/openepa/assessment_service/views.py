@@ -9,13 +9,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from openepa.accounts.models import User
-from openepa.assessment_service import epa_records, overview
+from openepa.assessment_service import epa_records, overview, services
 from openepa.assessment_service.tasks import send_to_service
 from openepa.kernel.roles import role_required
 from openepa.kernel.service_client import configured
@@ -74,6 +74,30 @@ def waiting(request: HttpRequest) -> HttpResponse:
         "assessment_service/waiting.html",
         {"page_obj": page, "configured": configured(), "not_configured": NOT_CONFIGURED},
     )
+
+
+@require_POST
+@role_required(ADMIN)
+def send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send one refused item again unchanged, once it was put right at the service."""
+    item = overview.refused_items(_user(request)).filter(pk=pk).first()
+    if item is None:
+        raise Http404("No such refused item")
+    try:
+        revision = int(request.POST.get("revision", ""))
+    except ValueError:
+        revision = -1
+    try:
+        services.send_again(item, _user(request), revision)
+    except services.SendAgainRefused as refusal:
+        messages.error(request, refusal.message)
+        return redirect("assessment_service:refused")
+    messages.success(
+        request,
+        f"The {item.get_kind_display().lower()} of {item.registration.apprentice.full_name} "
+        "will be sent again" + ("" if configured() else f". {NOT_CONFIGURED}"),
+    )
+    return redirect("assessment_service:refused")
 
 
 @require_POST

@@ -21,7 +21,8 @@ from django.utils.html import format_html
 
 from openepa.accounts.models import User
 from openepa.audit.services import record_event
-from openepa.kernel import specs
+from openepa.kernel import events, specs
+from openepa.registration.events import LearnerIdentityCorrected
 from openepa.registration.learner_checks import request_checks
 from openepa.registration.lifecycle import (
     CARETAKERS,
@@ -172,6 +173,11 @@ def correct_details(
             apprentice_id=fresh.apprentice_id, status__in=Registration.LIVE
         ).select_related("apprentice", "epao")
         request_checks(list(live), LearnerCheck.Reason.CORRECTION, actor)
+        every = Registration.objects.filter(apprentice_id=fresh.apprentice_id).select_related(
+            "apprentice", "epao"
+        )
+        identity = tuple(name for name in ("uln", "family_name") if name in for_apprentice)
+        events.publish(LearnerIdentityCorrected(list(every.order_by("pk")), actor, identity))
     return changes
 
 

@@ -24,3 +24,16 @@ class RegistrationWithdrawn:
     registration: Registration
     actor: User
     reason: str
+
+
+@dataclass(frozen=True)
+class LearnerIdentityCorrected:
+    """An apprentice's ULN or family name was corrected, inside its transaction.
+
+    ``registrations`` are every registration of the apprentice: the assessment service finds
+    a learner by ULN and family name, so what was sent of each must carry the new ones.
+    """
+
+    registrations: Sequence[Registration]
+    actor: User
+    fields: tuple[str, ...]

@@ -21,6 +21,7 @@ from openepa.kernel.forms import GovukDateField, MonthField, RecordChoiceField
 from openepa.registration.models import Registration
 from openepa.rules.identifiers import ascii_digits, uln_problem
 from openepa.rules.plausibility import date_of_birth_problem, start_date_problem
+from openepa.rules.service import postcode_valid, uln_messages
 from openepa.specifications.models import SpecificationRecord
 
 # The fields of a registration, in the order the form asks them and the CSV file's columns.
@@ -63,7 +64,11 @@ def clean_uln(value: str) -> str:
         )
     problem = uln_problem(text)
     if problem:
-        raise ValidationError(f"{problem}: check it against the apprentice's record")
+        # The assessment service's own words first where it refuses the ULN too (a ULN
+        # starting with 0: rules.service.uln_messages), then what to do.
+        service_words = [m for m in uln_messages(text) if m.startswith("ULN should")]
+        lead = f"{service_words[0]}. " if service_words else ""
+        raise ValidationError(f"{lead}{problem}: check it against the apprentice's record")
     return text
 
 
@@ -73,7 +78,15 @@ def clean_postcode(value: str) -> str:
     match = POSTCODE.match(text)
     if not match:
         raise ValidationError("Enter a full UK postcode, like LS1 4AP or SW1A 2AA")
-    return f"{match.group(1)} {match.group(2)}"
+    postcode = f"{match.group(1)} {match.group(2)}"
+    if not postcode_valid(postcode):
+        # The assessment service's pattern (rules.service.POSTCODE_PATTERN) refuses it, and the
+        # certificate is posted to this address: its words, then what to do.
+        raise ValidationError(
+            f"Provide a valid UK postcode: the apprenticeship assessment service does not take "
+            f'"{value.strip()}". Enter the postcode of the address, like LS1 4AP or SW1A 2AA'
+        )
+    return postcode
 
 
 def clean_phone(value: str) -> str:

@@ -7,7 +7,7 @@ ExternalApi``). :func:`advice_for` turns one of them into what to do in OpenEPA 
 fixes it:
 
 - :data:`CLAIM`: the certificate claim (its copy of the learner, grade, date and address);
-- :data:`REGISTRATION`: the registration's details ("Correct details": ULN, names, version);
+- :data:`REGISTRATION`: the registration's details ("Correct details": ULN, names);
 - :data:`STANDARD`: the standard's LARS code, set once per standard (Settings);
 - :data:`NOTHING`: nothing in OpenEPA fixes it (the learner's record at the service, the
   EPAO's approval), or OpenEPA already does what is needed.
@@ -72,9 +72,11 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         r"Incorrect version for learner",
-        "The version differs from the one the service holds for the learner. Correct the "
-        "version to the one the service holds.",
-        LEARNER,
+        "The service holds another version of the standard for the learner, from the training "
+        "provider's ILR; the version comes from the specification the apprentice is registered "
+        "on and is not changed in OpenEPA. Ask the provider which version the apprentice is on "
+        "and to correct the ILR if it is wrong; send again once it is corrected there.",
+        NOTHING,
     ),
     (
         r"Incorrect course option for learner",
@@ -95,9 +97,10 @@ _RULES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         r"Invalid version for Standard",
-        "The service does not know this version of the standard. Correct the version in the "
-        "registration's details.",
-        REGISTRATION,
+        "The service does not know this version of the standard (the version of the "
+        "specification the apprentice is registered on, not changed in OpenEPA). Check the "
+        "versions the service lists for the standard; send again once it holds this one.",
+        NOTHING,
     ),
     (
         r"Your organisation is not approved to assess this Standard( version)?",
