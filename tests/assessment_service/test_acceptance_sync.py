@@ -18,7 +18,6 @@ from django.core.management import call_command
 from tests.assessment_service.acceptance import (
     LARS_CODES,
     RELEASED,
-    RESIT_ASSESSED,
     WITHDRAWN,
     Cohort,
     MakeRegistration,
@@ -124,16 +123,18 @@ def test_sync_sends_everything_due_in_batches_of_25_that_the_service_accepts(
 
     for registration in cohort.passed:
         epas = _epas(_held(assessment_service, registration))
-        assert epas[0] == (_midnight(RELEASED.replace(day=15)), PASS, None)
+        # One pass, dated by its achievement date: creating the certificate adds no second.
+        assert epas == [(_midnight(claim_of(registration).achievement_date), PASS, None)]
     for registration in cohort.failed:
         held = _held(assessment_service, registration)
         assert _epas(held) == [(_midnight(RELEASED.replace(day=15)), FAIL, None)]
         assert (held.status, held.data.overall_grade) == (SUBMITTED, FAIL)
     for registration in cohort.resat:
         epas = _epas(_held(assessment_service, registration))
-        assert epas[:2] == [
+        # The resit's pass is dated by its achievement date: the certificate adds no third.
+        assert epas == [
             (_midnight(RELEASED.replace(day=15)), FAIL, None),
-            (_midnight(RESIT_ASSESSED), PASS, True),
+            (_midnight(claim_of(registration).achievement_date), PASS, True),
         ]
     after_fail, after_gateway = cohort.withdrawn
     assert _epas(_held(assessment_service, after_fail)) == [
@@ -186,14 +187,19 @@ def test_a_resit_after_a_fail_already_sent_updates_the_record_then_the_certifica
     assert update.body[0]["epaReference"] == reference
     assert update.body[0]["epaDetails"]["epas"] == [
         {"epaDate": "2026-09-15T00:00:00", "epaOutcome": "Fail"},
-        {"epaDate": "2026-10-12T00:00:00", "epaOutcome": "Pass", "resit": True, "retake": False},
+        {
+            "epaDate": f"{claim_of(registration).achievement_date}T00:00:00",
+            "epaOutcome": "Pass",
+            "resit": True,
+            "retake": False,
+        },
     ]
     assert (certificate.method, certificate.path) == ("POST", "/api/v1/certificate")
     assert refused_answers(update) == refused_answers(certificate) == []
     held = assessment_service.certificate(reference)
     assert held.data.overall_grade == claim_of(registration).overall_grade == "Pass"
-    assert _epas(held)[:2] == [
+    assert _epas(held) == [
         (_midnight(RELEASED.replace(day=15)), FAIL, None),
-        (_midnight(RESIT_ASSESSED), PASS, True),
+        (_midnight(claim_of(registration).achievement_date), PASS, True),
     ]
     assert claim_of(registration).certificate_reference == reference

@@ -8,7 +8,7 @@ from typing import Any
 
 from openepa.accounts.models import StandardAtService, User
 from openepa.assessment.models import Sitting
-from openepa.assessment_service.epa_records import epa_fields
+from openepa.assessment_service.epa_records import epa_date_of, epa_fields
 from openepa.assessment_service.services import payload_hash
 from openepa.kernel import events
 from openepa.registration.events import RegistrationWithdrawn
@@ -186,3 +186,24 @@ def test_the_lars_code_is_the_epaos_else_the_standard_files(
     StandardAtService.objects.create(epao=registration.epao, reference="ST0071", lars_code=91)
     assert epa_fields(registration).standard_code == 91
     assert from_file != 91
+
+
+def test_epa_date_of_a_pass_is_its_achievement_date_and_of_a_fail_its_last_assessment(
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+    make_claim: Callable[..., Any],
+) -> None:
+    # The service adds a Pass EPA on the certificate's achievement date unless one on that
+    # date is there (CreateBatchCertificateHandler.CombineCertificateData): a pass dated
+    # otherwise would show as two passes.
+    registration = make_registration()
+    passed = make_result(registration, "pass", on=date(2026, 9, 21))
+    Result.objects.filter(pk=passed.pk).update(last_assessment_on=date(2026, 9, 15))
+    passed.refresh_from_db()
+    assert epa_date_of(passed) == date(2026, 9, 21)
+    failed = make_result(make_registration(), "fail", on=date(2026, 9, 21))
+    Result.objects.filter(pk=failed.pk).update(last_assessment_on=date(2026, 9, 15))
+    failed.refresh_from_db()
+    assert epa_date_of(failed) == date(2026, 9, 15)
+    claimed = make_claim(make_registration(), achievement_date=date(2026, 9, 25))
+    assert epa_date_of(claimed.result) == date(2026, 9, 25)

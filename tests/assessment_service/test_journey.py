@@ -52,7 +52,8 @@ def test_a_fail_then_a_resit_pass_reach_the_service_as_one_record_of_two_epas(
     assert item.payload["epaDetails"]["epas"] == [
         {"epaDate": f"{failed.last_assessment_on}T00:00:00", "epaOutcome": "Fail"},
         {
-            "epaDate": f"{passed.last_assessment_on}T00:00:00",
+            # A pass is dated by its achievement date (the claim's), as the service dates it.
+            "epaDate": f"{passed.certificate_claim.achievement_date}T00:00:00",
             "epaOutcome": "Pass",
             "resit": True,
             "retake": False,

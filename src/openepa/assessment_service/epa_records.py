@@ -32,11 +32,13 @@ from django.db.models import QuerySet
 
 from openepa.accounts.models import User
 from openepa.assessment.models import Sitting
+from openepa.claims.models import CertificateClaim
 from openepa.claims.standards import standard_info
 from openepa.registration.access import registrations_for
 from openepa.registration.models import Registration
 from openepa.registration.service_models import ServiceItem
 from openepa.results.models import Result
+from openepa.results.reassessment import released_on
 from openepa.rules.service import BATCH_LIMIT, EpaAttempt, EpaFields, batches
 from openepa.rules.service_api import epa_request
 
@@ -83,6 +85,26 @@ def outcome_of(grade: str) -> str:
     return PASS if grade in PASS_GRADES else FAIL
 
 
+def epa_date_of(result: Result) -> date:
+    """The date of a released sitting's EPA at the service.
+
+    A fail is dated by its last assessment. A pass is dated by its achievement date (the
+    claim's, else the result's, else the day it was released): creating the certificate adds
+    a Pass EPA on the achievement date unless one on that date is already recorded
+    (das-assessor-service src/SFA.DAS.AssessorService.Application/Handlers/ExternalApi/
+    Certificates/CreateBatchCertificateHandler.cs, CombineCertificateData), so any other
+    date would show one pass as two.
+    """
+    if outcome_of(result.grade) != PASS:
+        return result.last_assessment_on
+    claimed = (
+        CertificateClaim.objects.filter(result_id=result.pk)
+        .values_list("achievement_date", flat=True)
+        .first()
+    )
+    return claimed or result.achievement_date or released_on(result)
+
+
 def attempts_of(registration: Registration) -> list[EpaAttempt]:
     """Every EPA of the registration to date: each released sitting, then any withdrawal."""
     results = (
@@ -95,7 +117,7 @@ def attempts_of(registration: Registration) -> list[EpaAttempt]:
         kind = result.sitting.kind
         attempts.append(
             EpaAttempt(
-                epa_date=result.last_assessment_on,
+                epa_date=epa_date_of(result),
                 outcome=outcome_of(result.grade),
                 resit=bool(number) and kind == Sitting.Kind.RESIT,
                 retake=bool(number) and kind == Sitting.Kind.RETAKE,
