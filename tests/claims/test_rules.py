@@ -127,9 +127,11 @@ def test_the_version_and_option_the_service_holds_must_match() -> None:
     problem = _one(replace(GOOD, held=held))
     assert problem == (
         "Incorrect version for learner. The service holds version 1.1 for this apprentice "
-        "and the registration has 1.2: correct the registration, or ask the training "
-        "provider to correct the learner record"
+        "and the registration has 1.2: if 1.2 is right, ask the training provider to "
+        "correct the learner record (the ILR) and look the apprentice up again; if not, the "
+        "apprentice was registered on the wrong version of the standard"
     )
+    assert problem.fix == "learner"
 
 
 def test_a_uln_starting_with_0_is_refused_with_the_services_words() -> None:

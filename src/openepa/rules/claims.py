@@ -320,9 +320,10 @@ _ADVICE: dict[str, tuple[Callable[[ClaimData], str], str]] = {
         lambda c: (
             f"Version {c.version} of {c.standard_reference} is not one of the versions "
             f"loaded from the standard files ({', '.join(c.standard.versions) or 'none'}): "
-            "correct the registration's version, or load the standard file of that version"
+            "an EPAO admin loads the standard file of that version (the README's \"Adding an "
+            'EPAO specification"), then the claim is checked again'
         ),
-        "registration",
+        "standards",
     ),
     "No course option available for this Standard and version. Must be empty": (
         lambda c: (
@@ -358,10 +359,11 @@ _ADVICE: dict[str, tuple[Callable[[ClaimData], str], str]] = {
     "Incorrect version for learner": (
         lambda c: (
             f"The service holds version {_held(c, 'version')} for this apprentice and "
-            f"the registration has {c.version}: correct the registration, or ask the training "
-            "provider to correct the learner record"
+            f"the registration has {c.version}: if {c.version} is right, ask the training "
+            "provider to correct the learner record (the ILR) and look the apprentice up "
+            "again; if not, the apprentice was registered on the wrong version of the standard"
         ),
-        "registration",
+        "learner",
     ),
     "Incorrect course option for learner": (
         lambda c: (
