@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from openepa.accounts.models import User
+from openepa.accounts.models import Organisation, User
 from openepa.claims.models import CertificateClaim
 
 
@@ -31,3 +31,12 @@ class ClaimSubmitRequested:
 
     claims: Sequence[CertificateClaim]
     requested_by: User
+
+
+@dataclass(frozen=True)
+class LarsCodeChanged:
+    """An EPAO admin set the LARS code of one of the EPAO's standards (``reference``)."""
+
+    epao: Organisation
+    reference: str
+    actor: User

@@ -10,7 +10,9 @@ What the rules need beyond the claim's own fields (:class:`~openepa.rules.claims
 - whether the apprentice's written permission to apply for the certificate is in force
   (a ``CertificateConsent`` not withdrawn);
 - the released grade, the grades the specification awards, the EPAO's appeal period and
-  whether an appeal is open.
+  whether an appeal is open;
+- whether the service refused the claim's certificate (:func:`refusals_of`): a refused claim
+  fails a check until it is corrected.
 
 :func:`problems_of_many` reads all of it for a batch of claims in a fixed number of queries.
 """
@@ -26,6 +28,7 @@ from openepa.claims.models import CertificateClaim
 from openepa.claims.standards import FactsCache, StandardInfo
 from openepa.kernel import clock, service_client, specs
 from openepa.registration.models import Apprentice, CertificateConsent, LearnerCheck
+from openepa.registration.service_models import ServiceItem
 from openepa.results.models import Appeal
 from openepa.results.reassessment import released_on
 from openepa.rules import service
@@ -103,6 +106,7 @@ class Context:
     consents: set[int] = field(default_factory=set)
     checks: dict[int, LearnerCheck] = field(default_factory=dict)
     names: dict[tuple[int, str], str] = field(default_factory=dict)
+    refusals: dict[int, Problem] = field(default_factory=dict)
 
     def policy(self, epao_id: int) -> EpaoPolicy:
         """The EPAO's policy, read once."""
@@ -133,6 +137,7 @@ def context_for(claims: Sequence[CertificateClaim], facts: FactsCache | None = N
             registration_id__in=registrations, current=True
         ).order_by("registration_id", "-requested_at", "-pk"):
             context.checks.setdefault(check.registration_id, check)
+    context.refusals = refusals_of(registrations)
     others = {
         (claim.epao_id, claim.uln.strip())
         for claim in claims
@@ -148,6 +153,36 @@ def context_for(claims: Sequence[CertificateClaim], facts: FactsCache | None = N
         ):
             context.names.setdefault((epao_id, uln), name)
     return context
+
+
+REFUSED = (
+    "The assessment service refused the certificate: {messages}. Correct the claim (or what "
+    "the service names) and mark it ready again; see the refused list for what to do"
+)
+
+
+def refusals_of(registrations: Sequence[int]) -> dict[int, Problem]:
+    """The problem of each registration whose certificate the service refused (one query).
+
+    A refused claim is not ready: it is neither exported nor submitted until corrected (a
+    change to the claim puts the refusal aside, :func:`openepa.assessment_service.services.
+    hold_certificate`).
+    """
+    rows = ServiceItem.objects.filter(
+        registration_id__in=registrations,
+        kind=ServiceItem.Kind.CERTIFICATE,
+        state=ServiceItem.State.REFUSED,
+    ).values_list("registration_id", "messages")
+    return {
+        registration: Problem(
+            REFUSED.format(
+                messages="; ".join(f"“{message}”" for message in messages or [])
+                or "no message given"
+            ),
+            "claim",
+        )
+        for registration, messages in rows
+    }
 
 
 def _held(claim: CertificateClaim, context: Context) -> tuple[HeldLearner | None, bool]:
@@ -207,7 +242,7 @@ def claim_data(claim: CertificateClaim, context: Context | None = None) -> Claim
 def problems_with(claim: CertificateClaim, context: Context) -> list[Problem]:
     """Everything that stops the claim being marked ready today, with the context read."""
     policy = context.policy(claim.epao_id)
-    return claim_problems(
+    problems = claim_problems(
         claim_data(claim, context),
         clock.today(),
         released_on(claim.result),
@@ -215,6 +250,8 @@ def problems_with(claim: CertificateClaim, context: Context) -> list[Problem]:
         policy.claim_top_grade_immediately,
         claim.result_id in context.open_appeals,
     )
+    refusal = context.refusals.get(claim.registration_id)
+    return [*problems, refusal] if refusal else problems
 
 
 def problems_of(claim: CertificateClaim) -> list[Problem]:

@@ -30,6 +30,7 @@ from openepa.claims.models import CertificateClaim, ClaimChange
 from openepa.claims.standards import FactsCache
 from openepa.kernel import clock, events, service_client, specs
 from openepa.registration.access import registrations_for
+from openepa.registration.service_models import ServiceItem
 from openepa.results.models import Result
 from openepa.results.reassessment import released_on
 from openepa.rules import service_api
@@ -334,7 +335,8 @@ def update_claim(
     The standard, its LARS code and version are the standard's, never changed here; a course
     option is kept only when the standard has options. Returns the (old, new) value of each
     field that changed; nothing is saved when none did. When the service is configured, a
-    change to a claim it knows of (ready or later) publishes :class:`ClaimChanged`.
+    change to a claim it knows of (ready or later) publishes :class:`ClaimChanged`; a submit
+    asked for and not yet made is then cancelled (kept in the claim's history).
     """
     fresh = _locked(claim, revision)
     if fresh.status not in EDITABLE:
@@ -362,6 +364,8 @@ def update_claim(
     if fresh.status == Status.READY:
         changes["status"] = (Status.READY, Status.DRAFT)
         fresh.status = Status.DRAFT
+        if submit_pending(fresh):
+            changes[SUBMISSION] = ("requested", "cancelled")
     _save(
         fresh,
         user,
@@ -434,11 +438,25 @@ SUBMISSION = "submission"
 """The ClaimChange field of a request to submit the claim to the service."""
 
 
+def submit_pending(claim: CertificateClaim) -> bool:
+    """Whether a submit of the claim's certificate was asked for and not yet made.
+
+    A claim that goes back to draft cancels it (kept in its history): the corrected claim is
+    submitted only when an admin asks again.
+    """
+    return ServiceItem.objects.filter(
+        registration_id=claim.registration_id,
+        kind=ServiceItem.Kind.CERTIFICATE,
+        submit_requested_at__isnull=False,
+        submitted_at__isnull=True,
+    ).exists()
+
+
 def submit_requested(claim: CertificateClaim) -> ClaimChange | None:
     """The request to submit the claim, if one was made and nothing changed since."""
     return (
         claim.changes.select_related("changed_by")
-        .filter(field=SUBMISSION, revision=claim.revision)
+        .filter(field=SUBMISSION, new="requested", revision=claim.revision)
         .first()
     )
 
@@ -454,7 +472,7 @@ def _submit_refusal(
             f"{name}: the claim is {STATUS_LABELS[claim.status].lower()}; only a ready claim "
             "can be submitted"
         )
-    if claim.changes.filter(field=SUBMISSION, revision=claim.revision).exists():
+    if claim.changes.filter(field=SUBMISSION, new="requested", revision=claim.revision).exists():
         return f"{name}: its submission was already requested; the service's answer is awaited"
     if problems:
         return f"{name}: " + "; ".join(problems)

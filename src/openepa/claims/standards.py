@@ -26,7 +26,7 @@ from django.utils import timezone
 from openepa.accounts.models import Organisation, StandardAtService, User
 from openepa.audit.models import AuditEvent
 from openepa.audit.services import record_event
-from openepa.claims.events import ClaimChanged
+from openepa.claims.events import ClaimChanged, LarsCodeChanged
 from openepa.claims.models import CertificateClaim, ClaimChange
 from openepa.kernel import clock, events, service_client
 from openepa.rules.claims import STANDARDS_PAGE, lars_code_of
@@ -286,6 +286,7 @@ def set_lars_code(
     )
     if old is not None:
         _ready_claims_back_to_draft(epao, actor, reference, old, lars_code)
+    events.publish(LarsCodeChanged(epao, reference, actor))
     return changes
 
 

@@ -130,6 +130,13 @@ def _list(
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
+    refused = set(
+        ServiceItem.objects.filter(
+            registration_id__in=[claim.registration_id for claim in page.object_list],
+            kind=ServiceItem.Kind.CERTIFICATE,
+            state=ServiceItem.State.REFUSED,
+        ).values_list("registration_id", flat=True)
+    )
     shown, failing, passing = exports.held_back(services.ready_claims(user))
     held_back = [
         (item.claim, [fix_link(problem, item.claim) for problem in item.problems]) for item in shown
@@ -155,6 +162,7 @@ def _list(
             "not_configured": services.NOT_CONFIGURED,
             "refusals": list(refusals),
             "selected": list(selected),
+            "refused": refused,
             "query": request.GET.urlencode(),
         },
         status=status,
