@@ -27,7 +27,7 @@ from werkzeug import Request, Response
 from openepa.accounts.models import StandardAtService, User
 from openepa.assessment.models import Sitting
 from openepa.claims.models import CertificateClaim
-from openepa.registration.models import Registration
+from openepa.registration.models import CertificateConsent, Registration
 from openepa.results.models import Result
 
 
@@ -286,6 +286,33 @@ def make_claim(alice: User, make_result: Callable[..., Result]) -> Callable[...,
             "updated_by": alice,
         }
         values.update(fields)
+        # The apprentice's written permission, which a ready claim needs.
+        CertificateConsent.objects.get_or_create(
+            registration=registration,
+            withdrawn_at=None,
+            defaults={
+                "source": CertificateConsent.Source.EVIDENCE,
+                "statement": "I give permission for my certificate to be applied for.",
+                "evidence": "Signed form",
+                "given_on": result.last_assessment_on,
+                "recorded_by": alice,
+            },
+        )
         return CertificateClaim.objects.create(**values)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def lars_codes(request: pytest.FixtureRequest) -> None:
+    """The EPAO's standards have their LARS code set (123), as an EPA record needs one.
+
+    Only for tests that make registrations with the fake service (the acceptance tests set
+    their codes as an admin does); a test of a standard without a code deletes it.
+    """
+    if "make_registration" not in request.fixturenames or "acceptance" in request.module.__name__:
+        return
+    epao = request.getfixturevalue("epao")
+    specs = request.getfixturevalue("specs")
+    for reference in {record.standard for record in specs.values()}:
+        StandardAtService.objects.get_or_create(epao=epao, reference=reference, lars_code=123)

@@ -101,7 +101,7 @@ def test_sync_sends_everything_due_in_batches_of_25_that_the_service_accepts(
         assert len(set(ids)) == len(ids)
         assert refused_answers(request) == []
         assert [answer["requestId"] for answer in request.answer] == ids
-    assert "50 sent, 0 refused, 0 not sent, in 3 requests." in out
+    assert "50 sent, 0 refused, 0 held, 0 not sent, in 3 requests." in out
     assert not ServiceItem.objects.exclude(state=State.SENT).exists()
 
     for registration in cohort.with_claims:
@@ -156,7 +156,7 @@ def test_sync_sends_everything_due_in_batches_of_25_that_the_service_accepts(
     assert batches_sent(assessment_service) == []
     assert assessment_service.requests == []
     assert "Nothing was due: everything is already at the service." in out
-    assert "0 sent, 0 refused, 0 not sent, in 0 requests." in out
+    assert "0 sent, 0 refused, 0 held, 0 not sent, in 0 requests." in out
 
 
 def test_a_resit_after_a_fail_already_sent_updates_the_record_then_the_certificate_follows(

@@ -68,14 +68,14 @@ def test_sync_prints_what_it_sent_by_action_and_exits_0(
     assert f"Pat Example (ULN {pat.uln}): reference {reference}" in out
     assert f"Sam Jones (ULN {sam.uln}): reference {service.held[sam.uln].reference}" in out
     assert "Certificates submitted (1):" in out
-    assert "4 sent, 0 refused, 0 not sent, in 3 requests." in out
+    assert "4 sent, 0 refused, 0 held, 0 not sent, in 3 requests." in out
     assert "Submitted certificates followed (1):" in out
 
     # Running it again sends nothing new.
     service.requests.clear()
     assert _shell(monkeypatch, "sync") == 0
     out = capsys.readouterr().out
-    assert "0 sent, 0 refused, 0 not sent, in 0 requests." in out
+    assert "0 sent, 0 refused, 0 held, 0 not sent, in 0 requests." in out
     assert [path for _, path, _ in service.requests] == [
         f"/api/v1/certificate/{pat.uln}/Example/123"
     ]

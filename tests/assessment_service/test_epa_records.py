@@ -182,6 +182,7 @@ def test_the_lars_code_is_the_epaos_else_the_standard_files(
     make_registration: Callable[..., Registration], settings: Any
 ) -> None:
     registration = make_registration()
+    StandardAtService.objects.filter(epao=registration.epao).delete()
     from_file = epa_fields(registration).standard_code
     StandardAtService.objects.create(epao=registration.epao, reference="ST0071", lars_code=91)
     assert epa_fields(registration).standard_code == 91

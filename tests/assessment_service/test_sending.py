@@ -273,11 +273,12 @@ def test_a_claim_in_draft_is_held_until_ready_again(
     services.hold_certificate(claim)
     assert send_due().requests == 0
     item = _fresh(item)
-    assert item.state == State.WAITING
-    assert item.last_error.startswith("The claim changed")
+    assert item.state == State.HELD
+    assert item.held_reason.startswith("the claim changed")
     CertificateClaim.objects.filter(pk=claim.pk).update(status=CertificateClaim.Status.READY)
     services.keep_certificate(claim)
-    assert _fresh(item).last_error == ""
+    assert _fresh(item).held_reason == ""
+    assert _fresh(item).state == State.WAITING
     assert len(send_due().sent) == 1
 
 

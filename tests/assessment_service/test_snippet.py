@@ -57,7 +57,10 @@ def test_the_states_read_from_waiting_to_delivered(
     make_result(registration)
     item = services.keep_epa_record(registration)
     assert item is not None
-    assert [shown.words for shown in service_items_of(registration)] == ["Waiting to be sent"]
+    assert [shown.words for shown in service_items_of(registration)] == [
+        "Not sent: sending to the apprenticeship assessment service is not configured "
+        "(ASSESSMENT_SERVICE_URL is not set)"
+    ]
     ServiceItem.objects.filter(pk=item.pk).update(
         kind="certificate",
         state=ServiceItem.State.SUBMITTED,

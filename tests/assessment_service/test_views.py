@@ -62,7 +62,7 @@ def test_the_overview_counts_by_state_and_says_sending_is_not_configured(
     assert response.status_code == 200
     assert NOT_CONFIGURED in text
     assert "Send now" not in text
-    assert [row.counts for row in response.context["counts"]] == [(2, 0, 0, 0), (0, 0, 0, 0)]
+    assert [row.counts for row in response.context["counts"]] == [(2, 0, 0, 0, 0), (0, 0, 0, 0, 0)]
     assert "2 EPA records are waiting to be sent" in text
 
 

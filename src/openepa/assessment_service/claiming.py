@@ -4,8 +4,14 @@ Items are claimed in one short transaction: each due item (waiting, past its nex
 the run ignores the delays; or left "sending" by a stopped worker for longer than
 :func:`stale_after`) is marked *sending* with the run's id and the moment. Rows are locked with
 ``SKIP LOCKED`` where the database has it, and the mark is made only where the item is still
-due, so two workers never take the same item. A certificate of a claim back in draft is not
-claimed: it waits for the claim to be ready again.
+due, so two workers never take the same item.
+
+Nothing reaches the service that OpenEPA would not send today: before a certificate is
+created, updated or submitted its claim's readiness is checked again (in one batch,
+:func:`openepa.claims.readiness.problems_of_many`), and an EPA record needs its LARS code. An
+item that fails is *held*, not sent, with the reason (:func:`hold_failing`). A held
+certificate of a ready claim is checked again at each run (the apprentice's permission may be
+recorded again); one of a claim in draft waits for the claim to be marked ready.
 """
 
 from __future__ import annotations
@@ -18,7 +24,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 
+from openepa.assessment_service.holds import (
+    CLAIM_IN_DRAFT,
+    FAILS_CHECKS,
+    lars_code_missing,
+)
 from openepa.assessment_service.states import content_due, state_of, submit_due
+from openepa.claims import readiness
 from openepa.claims.models import CertificateClaim
 from openepa.kernel import clock
 from openepa.registration.service_models import ServiceItem
@@ -55,6 +67,7 @@ class Due:
     family_name: str
     standard: str
     finished: bool = False
+    held: str = ""
 
     @property
     def request_id(self) -> str:
@@ -62,14 +75,19 @@ class Due:
         return f"openepa-{self.pk}-{self.revision}"
 
 
-def _held_claims() -> Any:
-    """The claims in draft: their certificates wait until they are ready again."""
-    return CertificateClaim.objects.filter(status=CertificateClaim.Status.DRAFT).values("pk")
+def _ready_claims() -> Any:
+    """The ready claims: a held certificate of one is checked again at each run."""
+    return CertificateClaim.objects.filter(status=CertificateClaim.Status.READY).values("pk")
 
 
 def _due_filter(now: Any, honour_backoff: bool) -> Q:
-    """Items due to be claimed now: waiting (past their next try), or left sending."""
-    waiting = Q(state=State.WAITING) & ~Q(kind=Kind.CERTIFICATE, claim_id__in=_held_claims())
+    """Items due to be claimed now: waiting (past their next try), or left sending.
+
+    A certificate held while its ready claim failed a check is taken again to be checked.
+    """
+    waiting = Q(state=State.WAITING) | Q(
+        state=State.HELD, kind=Kind.CERTIFICATE, claim_id__in=_ready_claims()
+    )
     if honour_backoff:
         waiting &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     stale = Q(state=State.SENDING) & (
@@ -100,24 +118,17 @@ def claim_due(run_id: str, *, honour_backoff: bool, limit: int | None) -> list[D
             return []
         # Marked only where still due: a worker that took one meanwhile keeps it.
         ServiceItem.objects.filter(pk__in=pks).filter(due).update(
-            state=State.SENDING, batch=run_id, sending_since=now
+            state=State.SENDING, batch=run_id, sending_since=now, held_reason=""
         )
         items = list(
             ServiceItem.objects.filter(batch=run_id, state=State.SENDING)
             .select_related("registration__apprentice")
             .order_by("pk")
         )
-        held = set(
-            CertificateClaim.objects.filter(
-                pk__in=[item.claim_id for item in items if item.claim_id],
-                status=CertificateClaim.Status.DRAFT,
-            ).values_list("pk", flat=True)
-        )
     claimed = []
     for item in items:
         apprentice = item.registration.apprentice
         learner = item.payload.get("learner") or {}
-        sendable = item.kind != Kind.CERTIFICATE or item.claim_id not in held
         claimed.append(
             Due(
                 pk=item.pk,
@@ -128,15 +139,74 @@ def claim_due(run_id: str, *, honour_backoff: bool, limit: int | None) -> list[D
                 payload_hash=item.payload_hash,
                 reference=item.reference,
                 claim_id=item.claim_id,
-                content=sendable and content_due(item),
-                submit=sendable and submit_due(item),
+                content=content_due(item),
+                submit=submit_due(item),
                 name=apprentice.full_name,
                 uln=str(learner.get("uln") or apprentice.uln),
                 family_name=str(learner.get("familyName") or apprentice.family_name),
                 standard=_standard_of(item.payload),
             )
         )
+    hold_failing(run_id, claimed)
     return claimed
+
+
+def reasons_to_hold(claimed: list[Due]) -> dict[int, str]:
+    """Why each claimed item may not be sent today (by its id); the others are absent.
+
+    A certificate: its claim in draft, or failing a readiness check (the apprentice's
+    permission withdrawn, a refusal standing...), read for all the claims in a few queries.
+    An EPA record: no LARS code.
+    """
+    reasons: dict[int, str] = {}
+    for due in claimed:
+        if due.kind == Kind.EPA and due.content:
+            missing = lars_code_missing(due.payload)
+            if missing:
+                reasons[due.pk] = missing
+    certificates = [
+        due for due in claimed if due.kind == Kind.CERTIFICATE and (due.content or due.submit)
+    ]
+    if not certificates:
+        return reasons
+    claims = {
+        claim.pk: claim
+        for claim in CertificateClaim.objects.filter(
+            pk__in=[due.claim_id for due in certificates if due.claim_id]
+        ).select_related(*readiness.RELATED)
+    }
+    draft = CertificateClaim.Status.DRAFT
+    checkable = [claim for claim in claims.values() if claim.status != draft]
+    problems = readiness.problems_of_many(checkable)
+    for due in certificates:
+        claim = claims.get(due.claim_id or 0)
+        if claim is None:
+            continue
+        if claim.status == CertificateClaim.Status.DRAFT:
+            reasons[due.pk] = CLAIM_IN_DRAFT
+        elif problems.get(claim.pk):
+            reasons[due.pk] = FAILS_CHECKS.format(problems="; ".join(problems[claim.pk]))
+    return reasons
+
+
+def hold_failing(run_id: str, claimed: list[Due]) -> None:
+    """Hold, not send, each claimed item that may not be sent today, with the reason."""
+    reasons = reasons_to_hold(claimed)
+    if not reasons:
+        return
+    by_reason: dict[str, list[int]] = {}
+    for pk, reason in reasons.items():
+        by_reason.setdefault(reason, []).append(pk)
+    with transaction.atomic():
+        for reason, pks in by_reason.items():
+            ServiceItem.objects.filter(pk__in=pks, batch=run_id, state=State.SENDING).update(
+                state=State.HELD, held_reason=reason
+            )
+    for due in claimed:
+        if due.pk in reasons:
+            due.held = reasons[due.pk]
+            due.content = due.submit = False
+            due.finished = True
 
 
 def release(run_id: str) -> int:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from openepa.accounts.models import User
 from openepa.assessment_service.recording import WHOLE_REFUSAL
 from openepa.registration.access import registrations_for
+from openepa.registration.service_items import NOT_CONFIGURED, admin_words, state_words
 from openepa.registration.service_models import ServiceItem
 from openepa.rules.service_advice import (
     CLAIM,
@@ -29,7 +30,7 @@ Kind = ServiceItem.Kind
 State = ServiceItem.State
 
 # The states a person reads, in the order the page lists them ("sending" counts as waiting).
-SHOWN_STATES = (State.WAITING, State.SENT, State.REFUSED, State.SUBMITTED)
+SHOWN_STATES = (State.WAITING, State.HELD, State.SENT, State.REFUSED, State.SUBMITTED)
 
 
 def items_for(user: User) -> QuerySet[ServiceItem]:
@@ -96,10 +97,10 @@ def refused_items(user: User) -> QuerySet[ServiceItem]:
 
 
 def waiting_items(user: User) -> QuerySet[ServiceItem]:
-    """The EPAO's items waiting to be sent (or being sent), the longest waiting first."""
+    """The EPAO's items not yet sent: waiting, being sent or held, the longest waiting first."""
     return (
         items_for(user)
-        .filter(state__in=(State.WAITING, State.SENDING))
+        .filter(state__in=(State.WAITING, State.SENDING, State.HELD))
         .select_related("registration__apprentice")
         .order_by("updated_at", "pk")
     )
@@ -151,4 +152,24 @@ def refused_rows(items: Any) -> list[dict[str, Any]]:
         fixes = fixes_of(item)
         outside = any(fix.advice.fix == NOTHING for fix in fixes)
         rows.append({"item": item, "fixes": fixes, "send_again": outside})
+    return rows
+
+
+def waiting_rows(items: Any, *, configured: bool) -> list[dict[str, Any]]:
+    """A page of items not yet sent, each with why (held, an error, not configured) and when.
+
+    "Next try" says when it is sent: never while sending is not configured or the item is
+    held (until what holds it is put right), else at its next try or as soon as a worker is
+    free.
+    """
+    rows = []
+    for item in items:
+        if item.state == State.HELD:
+            why, when = state_words(item), "Once what holds it is put right"
+        elif not configured:
+            why, when = NOT_CONFIGURED, "Not until sending is configured"
+        else:
+            why = admin_words(item.last_error) if item.last_error else "Not sent yet"
+            when = ""
+        rows.append({"item": item, "why": why, "when": when})
     return rows

@@ -43,7 +43,7 @@ from django.db.models import Q
 from openepa.accounts.models import User
 from openepa.assessment_service.claiming import Due, claim_due, release
 from openepa.assessment_service.recording import Recorder, whole_refusal
-from openepa.assessment_service.summary import CREATE, LOOKUP, SUBMIT, UPDATE, SyncSummary
+from openepa.assessment_service.summary import CREATE, LOOKUP, SUBMIT, UPDATE, Line, SyncSummary
 from openepa.kernel import clock
 from openepa.kernel.service_client import (
     AssessmentServiceClient,
@@ -89,7 +89,13 @@ class _Run(Recorder):
     # --- the order of the work -----------------------------------------------------------
 
     def send(self, claimed: list[Due]) -> None:
-        """Send every claimed item in the service's order."""
+        """Send every claimed item in the service's order (the held ones are only noted)."""
+        for due in claimed:
+            if due.held:
+                action = UPDATE if due.reference else CREATE
+                self.summary.held.append(
+                    Line(due.kind, action, due.name, due.uln, due.reference, error=due.held)
+                )
         epas = [due for due in claimed if due.kind == Kind.EPA and due.content]
         certificates = [due for due in claimed if due.kind == Kind.CERTIFICATE and due.content]
         epa_updates = [due for due in epas if due.reference]
@@ -341,9 +347,10 @@ def send_due(
         if service is None:
             own.close()
     logger.info(
-        "Assessment service: %s sent, %s refused, %s not sent in %s requests",
+        "Assessment service: %s sent, %s refused, %s held, %s not sent in %s requests",
         len(summary.sent),
         len(summary.refused),
+        len(summary.held),
         len(summary.unsent),
         summary.requests,
     )

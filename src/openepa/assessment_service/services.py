@@ -23,6 +23,7 @@ from django.db import transaction
 from openepa.accounts.models import User
 from openepa.assessment_service.certificates import certificate_payload
 from openepa.assessment_service.epa_records import epa_payload
+from openepa.assessment_service.holds import CLAIM_CHANGED, lars_code_missing
 from openepa.assessment_service.states import settle
 from openepa.assessment_service.tasks import send_to_service
 from openepa.audit.services import record_event
@@ -35,8 +36,6 @@ from openepa.rules.dates import long_date
 
 Kind = ServiceItem.Kind
 State = ServiceItem.State
-
-CLAIM_CHANGED = "The claim changed on {day}: the certificate is sent once the claim is ready again."
 
 
 def canonical_json(payload: dict[str, Any]) -> str:
@@ -57,9 +56,17 @@ def enqueue_sending() -> None:
 
 
 def _keep(
-    registration: Registration, kind: str, payload: dict[str, Any], *, claim_id: int | None = None
+    registration: Registration,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    claim_id: int | None = None,
+    held: str = "",
 ) -> ServiceItem:
-    """The registration's item of ``kind`` with ``payload`` due, created or changed."""
+    """The registration's item of ``kind`` with ``payload`` due, created or changed.
+
+    ``held`` is why it may not be sent yet ("" when nothing holds it): the item is then held.
+    """
     digest = payload_hash(payload)
     now = clock.now()
     item, created = ServiceItem.objects.select_for_update().get_or_create(
@@ -70,6 +77,7 @@ def _keep(
             "claim_id": claim_id,
             "payload": payload,
             "payload_hash": digest,
+            "held_reason": held,
             "created_at": now,
             "updated_at": now,
         },
@@ -81,8 +89,7 @@ def _keep(
             item.revision += 1
         if claim_id is not None:
             item.claim_id = claim_id
-        if item.last_error.startswith(CLAIM_CHANGED[:16]):
-            item.last_error = ""  # the claim is ready again
+        item.held_reason = held
         item.updated_at = now
     settle(item)
     item.save()
@@ -100,7 +107,7 @@ def keep_epa_record(registration: Registration) -> ServiceItem | None:
     payload = epa_payload(registration)
     if payload is None:
         return None
-    return _keep(registration, Kind.EPA, payload)
+    return _keep(registration, Kind.EPA, payload, held=lars_code_missing(payload))
 
 
 @transaction.atomic
@@ -113,10 +120,12 @@ def keep_certificate(claim: CertificateClaim) -> ServiceItem:
 
 @transaction.atomic
 def hold_certificate(claim: CertificateClaim) -> ServiceItem | None:
-    """Note on the claim's certificate that it waits for the claim to be ready again.
+    """Hold the claim's certificate until the claim is ready again, its changes kept.
 
-    Nothing of a claim in draft is sent (:func:`openepa.assessment_service.sending.send_due`
-    leaves it); the note says why on the pages.
+    The payload is rebuilt from the changed claim and held (nothing of a claim in draft is
+    sent). A refusal of the certificate is answered by the change: it no longer stands, so the
+    claim can be marked ready again, and the corrected certificate is sent then. A submit
+    asked for is cancelled: the admin submits the corrected claim again.
     """
     item = (
         ServiceItem.objects.select_for_update()
@@ -125,9 +134,20 @@ def hold_certificate(claim: CertificateClaim) -> ServiceItem | None:
     )
     if item is None:
         return None
-    item.last_error = CLAIM_CHANGED.format(day=long_date(clock.today()))
+    payload = certificate_payload(claim)
+    digest = payload_hash(payload)
+    if item.payload_hash != digest:
+        item.payload = payload
+        item.payload_hash = digest
+        item.revision += 1
+    item.refused_hash = ""
+    if item.submitted_at is None:
+        item.submit_requested_at = None
+        item.submit_requested_by = None
+    item.held_reason = CLAIM_CHANGED.format(day=long_date(clock.today()))
     item.updated_at = clock.now()
-    item.save(update_fields=["last_error", "updated_at"])
+    settle(item)
+    item.save()
     return item
 
 
@@ -209,3 +229,58 @@ def send_again(item: ServiceItem, user: User, revision: int) -> ServiceItem:
     if fresh.state == State.WAITING:
         enqueue_sending()
     return fresh
+
+
+REBUILT_STATES = (State.WAITING, State.REFUSED, State.HELD)
+"""The states of an item not yet accepted at the service: its payload follows a new code."""
+
+
+def _rebuilt(item: ServiceItem) -> dict[str, Any] | None:
+    """The item's payload as its registration or claim reads now (None: nothing to send)."""
+    if item.kind == Kind.EPA:
+        return epa_payload(item.registration)
+    claim = CertificateClaim.objects.filter(pk=item.claim_id).first() if item.claim_id else None
+    return certificate_payload(claim) if claim is not None else None
+
+
+@transaction.atomic
+def refresh_standard(epao_id: int, reference: str, batch: int = 100) -> int:
+    """Rebuild the payloads of the EPAO's items of standard ``reference`` not yet accepted.
+
+    After the standard's LARS code was set, the EPA records and certificates waiting, refused
+    or held carry the new code (an EPA record held for want of one is then due). Read
+    ``batch`` items at a time; returns how many changed.
+    """
+    pks = list(
+        ServiceItem.objects.filter(
+            epao_id=epao_id, registration__standard=reference, state__in=REBUILT_STATES
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    changed = 0
+    for start in range(0, len(pks), batch):
+        items = (
+            ServiceItem.objects.select_for_update(of=("self",))
+            .select_related("registration__apprentice")
+            .filter(pk__in=pks[start : start + batch], state__in=REBUILT_STATES)
+        )
+        for item in items:
+            payload = _rebuilt(item)
+            if payload is None:
+                continue
+            digest = payload_hash(payload)
+            if digest == item.payload_hash:
+                continue
+            item.payload = payload
+            item.payload_hash = digest
+            item.revision += 1
+            if item.kind == Kind.EPA:
+                item.held_reason = lars_code_missing(payload)
+            item.updated_at = clock.now()
+            settle(item)
+            item.save()
+            changed += 1
+    if changed:
+        enqueue_sending()
+    return changed

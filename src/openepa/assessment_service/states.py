@@ -2,7 +2,9 @@
 
 An item is *waiting* while its payload differs from what the service last accepted
 (``sent_hash``) and from what it last refused (``refused_hash``), or while a submit is asked
-for and not done; otherwise it is *refused*, *submitted* or *sent*. *Sending* is set only by a
+for and not done; it is *held* instead while something stops it being sent (``held_reason``:
+the claim in draft or failing its checks, no LARS code); otherwise it is *refused*,
+*submitted* or *sent*. *Sending* is set only by a
 worker that has claimed it (:mod:`openepa.assessment_service.sending`).
 """
 
@@ -37,7 +39,7 @@ def submit_due(item: ServiceItem) -> bool:
 def state_of(item: ServiceItem) -> str:
     """The state the item's hashes and submit say it is in (never "sending")."""
     if content_due(item) or submit_due(item):
-        return State.WAITING
+        return State.HELD if item.held_reason else State.WAITING
     if item.refused_hash and item.refused_hash == item.payload_hash:
         return State.REFUSED
     if item.submitted_at is not None:

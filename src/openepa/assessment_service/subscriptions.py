@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from openepa.assessment_service import services
 from openepa.assessment_service.epa_records import epa_begun
-from openepa.claims.events import ClaimChanged, ClaimReady, ClaimSubmitRequested
+from openepa.claims.events import (
+    ClaimChanged,
+    ClaimReady,
+    ClaimSubmitRequested,
+    LarsCodeChanged,
+)
 from openepa.kernel.events import subscribe
 from openepa.registration.events import LearnerIdentityCorrected, RegistrationWithdrawn
 from openepa.registration.service_models import ServiceItem
@@ -76,3 +81,9 @@ def certificate_of_changed_claim(event: ClaimChanged) -> None:
 def certificates_to_submit(event: ClaimSubmitRequested) -> None:
     """An EPAO admin asked for the claims' certificates to be submitted."""
     services.request_submit(event.claims, event.requested_by)
+
+
+@subscribe(LarsCodeChanged)
+def payloads_of_new_lars_code(event: LarsCodeChanged) -> None:
+    """The standard's LARS code was set: the records not yet accepted carry the new code."""
+    services.refresh_standard(event.epao.pk, event.reference)

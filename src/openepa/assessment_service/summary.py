@@ -46,6 +46,11 @@ class Line:
         return f"{self.name} (ULN {self.uln})"
 
     @property
+    def kind_words(self) -> str:
+        """The item's kind in words: "EPA record" or "Certificate"."""
+        return str(Kind(self.kind).label)
+
+    @property
     def doing(self) -> str:
         """What was being done, in words."""
         return DOING_WORDS.get((self.kind, self.action), self.action)
@@ -59,6 +64,7 @@ class SyncSummary:
     sent: list[Line] = field(default_factory=list)
     refused: list[Line] = field(default_factory=list)
     unsent: list[Line] = field(default_factory=list)
+    held: list[Line] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     requests: int = 0
 
@@ -75,5 +81,6 @@ class SyncSummary:
             "sent": len(self.sent),
             "refused": len(self.refused),
             "unsent": len(self.unsent),
+            "held": len(self.held),
             "problems": self.problems,
         }

@@ -65,14 +65,19 @@ def refused(request: HttpRequest) -> HttpResponse:
 
 @role_required(ADMIN)
 def waiting(request: HttpRequest) -> HttpResponse:
-    """Everything waiting to be sent, with the last error and the next try."""
+    """Everything not yet sent: waiting (the last error, the next try) or held, and why."""
     page = Paginator(overview.waiting_items(_user(request)), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "assessment_service/waiting.html",
-        {"page_obj": page, "configured": configured(), "not_configured": NOT_CONFIGURED},
+        {
+            "page_obj": page,
+            "rows": overview.waiting_rows(page.object_list, configured=configured()),
+            "configured": configured(),
+            "not_configured": NOT_CONFIGURED,
+        },
     )
 
 

@@ -160,6 +160,7 @@ class ServiceItem(models.Model):
 
     class State(models.TextChoices):
         WAITING = "waiting", "Waiting to send"
+        HELD = "held", "Held"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         REFUSED = "refused", "Refused by the service"
@@ -195,6 +196,11 @@ class ServiceItem(models.Model):
     sending_since = models.DateTimeField(null=True, blank=True)
     batch = models.CharField(max_length=36, blank=True)
     last_error = models.TextField(blank=True)
+    held_reason = models.TextField(
+        blank=True,
+        help_text="Why the item is not sent while it is due (the claim in draft or failing "
+        "its checks, no LARS code); empty when nothing holds it.",
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -22,6 +22,7 @@ from openepa.assessment_service.sending import send_due
 from openepa.assessment_service.summary import DONE_WORDS, SyncSummary
 from openepa.kernel.service_client import configured
 from openepa.registration.learner_checks import run_due_checks
+from openepa.registration.service_items import admin_words, held_words
 from openepa.registration.service_models import ServiceItem
 
 NOT_CONFIGURED = (
@@ -52,16 +53,25 @@ def report(summary: SyncSummary, followed: list[Followed]) -> list[str]:
         ]
     if summary.unsent:
         lines.append(f"Not sent ({len(summary.unsent)}), to be sent again later:")
-        lines += [f"  {line.who}: {line.doing} failed: {line.error}" for line in summary.unsent]
+        lines += [
+            f"  {line.who}: {line.doing} failed: {admin_words(line.error)}"
+            for line in summary.unsent
+        ]
+    if summary.held:
+        lines.append(f"Held, not sent until put right ({len(summary.held)}):")
+        lines += [
+            f"  {line.who}: {line.kind_words}: {held_words(line.error)}" for line in summary.held
+        ]
     lines += [f"Problem: {problem}" for problem in summary.problems]
     if followed:
         lines.append(f"Submitted certificates followed ({len(followed)}):")
         lines += [f"  {line.words}" for line in followed]
-    if not (summary.sent or summary.refused or summary.unsent or followed):
+    if not (summary.sent or summary.refused or summary.unsent or summary.held or followed):
         lines.append("Nothing was due: everything is already at the service.")
     lines.append(
-        f"{len(summary.sent)} sent, {len(summary.refused)} refused, {len(summary.unsent)} not "
-        f"sent, in {summary.requests} request{'' if summary.requests == 1 else 's'}."
+        f"{len(summary.sent)} sent, {len(summary.refused)} refused, {len(summary.held)} held, "
+        f"{len(summary.unsent)} not sent, in {summary.requests} "
+        f"request{'' if summary.requests == 1 else 's'}."
     )
     return lines
 
@@ -127,6 +137,19 @@ class Command(BaseCommand):
         for kind, state, number in rows:
             self.stdout.write(
                 f"{kinds.get(kind, kind)}: {states.get(state, state).lower()}: {number}"
+            )
+        held = (
+            ServiceItem.objects.filter(state=ServiceItem.State.HELD)
+            .order_by("held_reason")
+            .values_list("kind", "held_reason")
+            .annotate(n=Count("pk"))
+        )
+        for kind, reason, number in held:
+            self.stdout.write(f"{kinds.get(kind, kind)}: {held_words(reason)}: {number}")
+        waiting = ServiceItem.objects.filter(state=ServiceItem.State.WAITING)
+        if not configured() and waiting.exists():
+            self.stdout.write(
+                "The items waiting are not sent until sending is configured (see above)."
             )
         first = ServiceItem.objects.filter(
             state=ServiceItem.State.WAITING, next_attempt_at__isnull=False
