@@ -359,3 +359,29 @@ def test_other_roles_read_the_permission(
         assert "Record that the permission is withdrawn" not in shown
         assert "Withdraw" not in shown
         assert "Every permission recorded" not in shown
+
+
+def test_others_see_that_permission_is_recorded_but_not_the_evidence_nor_who(
+    pats: Registration,
+    pat: User,
+    alice: User,
+    bob: User,
+    erin: User,
+    login: Callable[[User], Client],
+) -> None:
+    record_consent_with_evidence(pats, alice, registered(pats), "Signed form, in drawer 3")
+    for person in (bob, erin, pat):
+        shown = page(login(person), pats)
+        assert "Signed form, in drawer 3" not in shown
+        assert alice.full_name not in shown
+        assert "Evidence held" not in shown
+        assert "ASSESSMENT_SERVICE_URL" not in shown
+        assert "At the apprenticeship assessment service" not in shown
+    shown = page(login(bob), pats)
+    assert "Permission is recorded: Demo EPAO recorded the permission the apprentice gave" in (
+        shown
+    )
+    assert "Demo EPAO recorded the permission you gave in writing" in page(login(pat), pats)
+    shown = page(login(alice), pats)
+    assert "Signed form, in drawer 3" in shown
+    assert "At the apprenticeship assessment service" in shown

@@ -281,6 +281,7 @@ class ConsentState:
     in_force: CertificateConsent | None
     history: list[CertificateConsent]
     is_apprentice: bool
+    is_admin: bool
     may_give: bool
     may_record: bool
     may_withdraw: bool
@@ -297,6 +298,7 @@ def consent_state(user: User, registration: Registration) -> ConsentState:
         in_force=in_force,
         history=history if user.role == Role.EPAO_ADMIN else [],
         is_apprentice=is_apprentice,
+        is_admin=user.role == Role.EPAO_ADMIN,
         may_give=is_apprentice and in_force is None and open_to_change,
         may_record=(user.role == Role.EPAO_ADMIN and in_force is None and open_to_change),
         may_withdraw=in_force is not None and may_withdraw(user, registration),

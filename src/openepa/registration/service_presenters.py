@@ -13,7 +13,6 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.kernel.service_client import configured
 from openepa.registration.consent import ConsentState, consent_state
-from openepa.registration.lifecycle import CARETAKERS
 from openepa.registration.models import LearnerCheck, Registration
 from openepa.rules.dates import long_date
 from openepa.rules.service import CERTIFICATE_STATUS_WORDS, COMPLETION_STATUS_WORDS
@@ -150,8 +149,12 @@ def held_rows(check: LearnerCheck) -> list[tuple[str, str]]:
 
 
 def check_card(user: User, registration: Registration) -> CheckCard | None:
-    """The learner check card for ``user``, or None for a role that does not see it."""
-    if user.role not in CARETAKERS:
+    """The learner check card for ``user``, or None for a role that does not see it.
+
+    Only the EPAO's admins see it: it holds the EPAO's configuration, the service's own words
+    and advice addressed to the EPAO (about the training provider, for one).
+    """
+    if user.role != User.Role.EPAO_ADMIN:
         return None
     check = (
         LearnerCheck.objects.filter(registration=registration, current=True)
