@@ -411,6 +411,20 @@ def test_correcting_the_family_name_asks_again(
     assert not first.current
 
 
+def test_correcting_a_completed_apprentices_family_name_asks_again(
+    learner_service: FakeLearnerService, pats: Registration, alice: User
+) -> None:
+    """Their certificate claim is compared with the answer, so a completed one is asked too."""
+    checked(pats)
+    Registration.objects.filter(pk=pats.pk).update(status=Registration.Status.COMPLETED)
+    pats.refresh_from_db()
+    correct_details(
+        pats, alice, values={"family_name": "Okafor"}, reason="ILR", revision=pats.revision
+    )
+    current = LearnerCheck.objects.get(registration=pats, current=True)
+    assert (current.reason, current.family_name) == (Reason.CORRECTION, "Okafor")
+
+
 def test_correcting_other_details_asks_nothing(
     learner_service: FakeLearnerService, pats: Registration, alice: User
 ) -> None:
