@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from openepa.accounts.models import StandardAtService, User
 from openepa.claims import services
@@ -581,3 +582,23 @@ def test_without_the_service_the_claim_offers_no_look_up(
     response = login(alice).post(reverse("claims:look_up", args=[claim.pk]), follow=True)
     assert "ASSESSMENT_SERVICE_URL is not set" in response.content.decode()
     assert not LearnerCheck.objects.filter(registration=claim.registration).exists()
+
+
+def test_withdrawing_permission_after_the_application_says_it_is_not_cancelled(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User, pat: User
+) -> None:
+    CertificateClaim.objects.filter(pk=claim.pk).update(status="submitted")
+    applied = timezone.localdate(claim.updated_at)
+    url = reverse("registration:consent_withdraw", args=[claim.registration_id])
+    client = login(pat)
+    form = client.get(url).content.decode()
+    when = applied.strftime("%-d %B %Y")
+    words = f"Demo EPAO already applied for your certificate on {when}"
+    assert words in form
+    assert "does not cancel that application: contact Demo EPAO about it." in form
+    page = client.post(url, {"reason": ""}, follow=True).content.decode()
+    assert words in page
+    shown = login(alice).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Permission withdrawn on" in shown
+    assert "after the application was made" in shown
+    assert "Not recorded" not in shown

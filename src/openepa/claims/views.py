@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
@@ -27,6 +28,7 @@ from openepa.claims.models import CertificateClaim
 from openepa.claims.services import ClaimRefused, RecordChanged
 from openepa.kernel import service_client
 from openepa.kernel.roles import role_required
+from openepa.registration.consent import application_made_on
 from openepa.registration.learner_checks import request_check
 from openepa.registration.models import CertificateConsent, LearnerCheck, ServiceItem
 from openepa.rules.claims import (
@@ -231,6 +233,23 @@ def _learner_source(claim: CertificateClaim) -> dict[str, Any]:
     return {"by_service": answered, "check": check}
 
 
+def _withdrawn_after_applying(claim: CertificateClaim) -> CertificateConsent | None:
+    """The permission withdrawn after the claim was submitted (the application made), if so."""
+    applied_on = application_made_on(claim.registration)
+    if applied_on is None:
+        return None
+    last = (
+        CertificateConsent.objects.filter(
+            registration_id=claim.registration_id, withdrawn_at__isnull=False
+        )
+        .order_by("-withdrawn_at", "-pk")
+        .first()
+    )
+    if last is None or last.withdrawn_at is None:
+        return None
+    return last if timezone.localdate(last.withdrawn_at) >= applied_on else None
+
+
 def _detail(
     request: HttpRequest,
     claim: CertificateClaim,
@@ -272,6 +291,7 @@ def _detail(
             "learner": _learner_source(claim),
             "look_up": look_up,
             "consent": consent,
+            "withdrawn": None if consent else _withdrawn_after_applying(claim),
             "configured": configured,
             "not_configured": services.NOT_CONFIGURED,
             "submitted": services.submit_requested(claim),
