@@ -409,6 +409,10 @@ def test_correcting_the_family_name_asks_again(
     assert (current.reason, current.family_name) == (Reason.CORRECTION, "Van Dijk-Smith")
     first.refresh_from_db()
     assert not first.current
+    event = AuditEvent.objects.get(action="learner_check.requested")
+    assert event.summary == (
+        "Look-up at the assessment service asked after the ULN or family name was corrected"
+    )
 
 
 def test_correcting_a_completed_apprentices_family_name_asks_again(
@@ -569,6 +573,9 @@ def test_an_epao_admin_checks_again(
         Outcome.MATCHED,
     )
     assert AuditEvent.objects.filter(action="learner_check.requested", actor=alice).exists()
+    page = response.content.decode()
+    assert "(asked for by an EPAO admin, by " in page
+    assert "an epao admin" not in page
 
 
 def test_only_an_epao_admin_of_the_registration_checks_again(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.kernel.service_client import configured
 from openepa.registration.consent import ConsentState, consent_state
+from openepa.registration.learner_checks import REASON_WORDS
 from openepa.registration.models import LearnerCheck, Registration
 from openepa.rules.dates import long_date
 from openepa.rules.service import CERTIFICATE_STATUS_WORDS, COMPLETION_STATUS_WORDS
@@ -127,6 +128,7 @@ class CheckCard:
     advice: list[str]
     notes: list[str]
     may_check_again: bool
+    reason: str
 
 
 def held_rows(check: LearnerCheck) -> list[tuple[str, str]]:
@@ -168,6 +170,7 @@ def check_card(user: User, registration: Registration) -> CheckCard | None:
         held=held_rows(check) if check else [],
         advice=advice(check, registration) if check else [],
         notes=notes(check) if check else [],
+        reason=REASON_WORDS.get(check.reason, "") if check else "",
         may_check_again=(
             user.role == User.Role.EPAO_ADMIN and configured() and not registration.is_read_only
         ),
