@@ -602,3 +602,13 @@ def test_withdrawing_permission_after_the_application_says_it_is_not_cancelled(
     assert "Permission withdrawn on" in shown
     assert "after the application was made" in shown
     assert "Not recorded" not in shown
+
+
+def test_the_admins_registration_page_links_to_the_claim(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User, bob: User
+) -> None:
+    link = reverse("claims:detail", args=[claim.pk])
+    page = login(alice).get(reverse("registration:detail", args=[claim.registration_id]))
+    assert link in page.content.decode()
+    page = login(bob).get(reverse("registration:detail", args=[claim.registration_id]))
+    assert link not in page.content.decode()
