@@ -37,6 +37,7 @@ from openepa.claims.standards import set_lars_code
 from openepa.kernel import clock
 from openepa.registration import lifecycle
 from openepa.registration.consent import record_consent_with_evidence
+from openepa.registration.learner_checks import run_due_checks
 from openepa.registration.models import Registration
 from openepa.registration.service_models import ServiceItem
 from openepa.results.models import Result
@@ -180,7 +181,12 @@ def claim_of(registration: Registration) -> CertificateClaim:
 
 
 def make_ready(registration: Registration, admin: User) -> CertificateClaim:
-    """Record the permission and mark the drafted claim ready (every check re-run)."""
+    """Record the permission and mark the drafted claim ready (every check re-run).
+
+    The look-ups waiting are asked first, as the worker or the sync would have: a claim is
+    ready only once the service matched the apprentice.
+    """
+    run_due_checks()
     consent(registration, admin)
     claim = claim_of(registration)
     return claims.mark_ready(claim, admin, revision=claim.revision)

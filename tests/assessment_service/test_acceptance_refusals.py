@@ -34,6 +34,7 @@ from openepa.accounts.models import User
 from openepa.audit.models import AuditEvent
 from openepa.claims import services as claims
 from openepa.registration.corrections import correct_details
+from openepa.registration.learner_checks import run_due_checks
 from openepa.registration.service_models import ServiceItem
 
 State = ServiceItem.State
@@ -196,9 +197,11 @@ def test_a_certificate_refused_is_shown_on_the_claim_and_sent_once_corrected(
     registration = accept(
         make_registration("st0072-excelme", family_name="Okafor-Smith", given_names="Ade"), anna
     )
-    assessment_service.add_learner_for(registration, family_name="Okafor")
+    assessment_service.add_learner_for(registration, family_name="Okafor-Smith")
     assess_and_release(registration, anna, alice)
-    claim = make_ready(registration, alice)  # OpenEPA's checks pass: no look-up was made
+    claim = make_ready(registration, alice)  # the look-up matched "Okafor-Smith"
+    # The provider then corrects the ILR: the service now holds "Okafor" (after the look-up).
+    assessment_service.add_learner_for(registration, family_name="Okafor")
 
     call_command("assessment_service", "sync")
     epa, certificate = batches_sent(assessment_service)
@@ -234,6 +237,7 @@ def test_a_certificate_refused_is_shown_on_the_claim_and_sent_once_corrected(
     assert response.status_code == 302, response.content.decode()
     claim.refresh_from_db()
     assert claim.status == "draft"
+    run_due_checks()  # the look-up the correction asked for: it matches "Okafor"
     claims.mark_ready(claim, alice, revision=claim.revision)
 
     call_command("assessment_service", "sync")

@@ -13,7 +13,7 @@ from openepa.accounts.models import Organisation, StandardAtService, User
 from openepa.assessment.models import Sitting
 from openepa.claims.models import CertificateClaim
 from openepa.kernel import events
-from openepa.registration.models import CertificateConsent, Registration
+from openepa.registration.models import CertificateConsent, LearnerCheck, Registration
 from openepa.results.models import Result
 
 RELEASED = date(2026, 11, 22)
@@ -81,6 +81,30 @@ def give_consent(alice: User) -> Callable[[Registration], CertificateConsent]:
 
 
 @pytest.fixture
+def look_up() -> Callable[..., LearnerCheck]:
+    """Record the apprentice's current look-up at the service: found and matched by default."""
+
+    def check(registration: Registration, outcome: str = "matched", **fields: Any) -> LearnerCheck:
+        LearnerCheck.objects.filter(registration=registration, current=True).update(current=False)
+        values: dict[str, Any] = {
+            "epao": registration.epao,
+            "registration": registration,
+            "reason": LearnerCheck.Reason.REGISTRATION,
+            "outcome": outcome,
+            "uln": registration.apprentice.uln,
+            "family_name": registration.apprentice.family_name,
+            "standard": registration.standard,
+            "held_given_names": registration.apprentice.given_names,
+            "held_version": registration.version,
+            "completion_status": 1,
+        }
+        values.update(fields)
+        return LearnerCheck.objects.create(**values)
+
+    return check
+
+
+@pytest.fixture
 def lars_code(epao: Organisation, alice: User) -> StandardAtService:
     """ST0071's LARS code, set once by the EPAO admin (the standard files give none)."""
     return StandardAtService.objects.create(
@@ -117,8 +141,12 @@ def add_claims(
     lars_code: StandardAtService,
     give_consent: Callable[[Registration], CertificateConsent],
     on_day: Callable[[date], None],
+    look_up: Callable[..., LearnerCheck],
 ) -> Callable[[int], list[CertificateClaim]]:
-    """Add claims, every third one ready and passing every check (on 24 December 2026)."""
+    """Add claims, every third one ready and passing every check (on 24 December 2026).
+
+    Each apprentice was looked up and matched at the service (used when it is configured).
+    """
     from openepa.claims import services
 
     on_day(date(2026, 12, 24))
@@ -128,6 +156,7 @@ def add_claims(
         for number in range(count):
             registration = make_registration()
             give_consent(registration)
+            look_up(registration)
             claim = services.draft_claim_for_result(make_result(registration), alice)
             if number % 3 == 0:
                 CertificateClaim.objects.filter(pk=claim.pk).update(status="ready")

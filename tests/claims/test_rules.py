@@ -20,6 +20,7 @@ from openepa.rules.claims import (
     claim_grades,
     claim_problems,
     lars_code_of,
+    learner_lookup_problem,
     move_problem,
     service_problem,
 )
@@ -52,6 +53,7 @@ GOOD = ClaimData(
     result_grade="Pass",
     awarded_grades=("Pass", "Distinction"),
     consent_in_force=True,
+    lookup="matched",
 )
 
 
@@ -112,6 +114,25 @@ def test_without_a_look_up_the_claim_is_compared_with_openepas_record() -> None:
         "ULN, FamilyName and Standard not found. No apprentice of this EPAO has the ULN "
         "1234567880; check the ULN against the apprentice's record"
     )
+
+
+@pytest.mark.parametrize(
+    ("lookup", "words"),
+    [
+        ("none", "has not been looked up at the assessment service yet"),
+        ("waiting", "is still waiting for the assessment service to answer a look-up"),
+        ("unavailable", "could not be checked at the assessment service"),
+    ],
+)
+def test_learner_lookup_problem(lookup: str, words: str) -> None:
+    record = replace(GOOD, held=HeldLearner(family_name="Van Dijk"), held_by_service=False)
+    problem = _one(replace(record, lookup=lookup))
+    assert problem.startswith(f"The apprentice {words}")
+    assert "so the family name cannot be compared with the learner the service holds" in problem
+    assert problem.fix == "lookup"
+    assert learner_lookup_problem(replace(record, lookup="")) is None  # no service: the record
+    for answered in ("matched", "name_differs", "withdrawn", "not_found"):
+        assert learner_lookup_problem(replace(GOOD, lookup=answered)) is None
 
 
 def test_a_learner_withdrawn_at_the_service_is_flagged() -> None:

@@ -16,7 +16,9 @@ from openepa.claims.models import CertificateClaim, ClaimChange
 from openepa.claims.service_records import record_from_service
 from openepa.claims.services import ClaimRefused, RecordChanged
 from openepa.claims.standards import FactsCache, StandardInfo
+from openepa.kernel import events
 from openepa.registration.models import CertificateConsent, LearnerCheck, Registration
+from openepa.results.events import ResultReleased
 from openepa.results.models import Appeal, Result
 
 AFTER_APPEALS = date(2026, 12, 24)
@@ -34,8 +36,17 @@ def result(
 
 
 @pytest.fixture
-def claim(result: Result, alice: User, lars_code: StandardAtService) -> CertificateClaim:
-    """A draft claim of ST0071, whose LARS code the EPAO set, with the apprentice's consent."""
+def claim(
+    result: Result,
+    alice: User,
+    lars_code: StandardAtService,
+    look_up: Callable[..., LearnerCheck],
+) -> CertificateClaim:
+    """A draft claim of ST0071, whose LARS code the EPAO set, with the apprentice's consent.
+
+    The apprentice was looked up and matched at the service (read when it is configured).
+    """
+    look_up(result.registration)
     return services.draft_claim_for_result(result, alice)
 
 
@@ -46,6 +57,7 @@ def _values(claim: CertificateClaim, **changes: Any) -> dict[str, Any]:
 
 
 def _check(registration: Registration, outcome: str, **fields: Any) -> LearnerCheck:
+    LearnerCheck.objects.filter(registration=registration, current=True).update(current=False)
     values: dict[str, Any] = {
         "epao": registration.epao,
         "registration": registration,
@@ -290,7 +302,7 @@ def test_van_dijk_matched_at_the_service_is_ready_and_vandijk_is_flagged(
 
 
 @pytest.mark.usefixtures("service_configured")
-def test_the_latest_look_up_decides_and_one_without_an_answer_falls_back_to_the_record(
+def test_the_latest_look_up_decides_and_one_without_an_answer_blocks_readiness(
     claim: CertificateClaim, on_day: Callable[[date], None]
 ) -> None:
     on_day(AFTER_APPEALS)
@@ -301,8 +313,17 @@ def test_the_latest_look_up_decides_and_one_without_an_answer_falls_back_to_the_
     _check(claim.registration, LearnerCheck.Outcome.WITHDRAWN, completion_status=3)
     [problem] = services.problems_of(claim)
     assert problem.startswith("Cannot find the apprentice details. The service holds the")
-    LearnerCheck.objects.update(current=False)
     _check(claim.registration, LearnerCheck.Outcome.UNAVAILABLE)
+    [problem] = services.problems_of(claim)
+    assert problem.startswith("The apprentice could not be checked at the assessment service")
+    assert problem.fix == "lookup"
+    _check(claim.registration, LearnerCheck.Outcome.WAITING)
+    [problem] = services.problems_of(claim)
+    assert "is still waiting for the assessment service to answer a look-up" in problem
+    LearnerCheck.objects.update(current=False)
+    [problem] = services.problems_of(claim)
+    assert "has not been looked up at the assessment service yet" in problem
+    _check(claim.registration, LearnerCheck.Outcome.MATCHED)
     assert services.problems_of(claim) == []
 
 
@@ -636,3 +657,36 @@ def test_the_certificate_reference_is_stored_and_kept(claim: CertificateClaim) -
     revision = claim.revision
     record_from_service(claim, service_status="Draft", certificate_reference="00012345")
     assert CertificateClaim.objects.get(pk=claim.pk).revision == revision
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_a_claim_drafted_on_release_asks_for_a_look_up_unless_one_matched(
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+    alice: User,
+    look_up: Callable[..., LearnerCheck],
+) -> None:
+    never = make_registration()
+    events.publish(ResultReleased(make_result(never), alice))
+    [check] = LearnerCheck.objects.filter(registration=never)
+    assert (check.reason, check.outcome, check.current) == ("claim", "waiting", True)
+    matched = make_registration()
+    look_up(matched)
+    events.publish(ResultReleased(make_result(matched), alice))
+    assert [c.reason for c in LearnerCheck.objects.filter(registration=matched)] == ["registration"]
+    unavailable = make_registration()
+    look_up(unavailable, "unavailable")
+    events.publish(ResultReleased(make_result(unavailable), alice))
+    current = LearnerCheck.objects.get(registration=unavailable, current=True)
+    assert current.reason == "claim"
+
+
+def test_without_the_service_a_released_result_asks_for_no_look_up(
+    make_registration: Callable[..., Registration],
+    make_result: Callable[..., Result],
+    alice: User,
+) -> None:
+    registration = make_registration()
+    events.publish(ResultReleased(make_result(registration), alice))
+    assert CertificateClaim.objects.filter(registration=registration).exists()
+    assert not LearnerCheck.objects.filter(registration=registration).exists()

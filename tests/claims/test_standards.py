@@ -25,10 +25,10 @@ def loaded(specs: dict[str, SpecificationRecord]) -> dict[str, SpecificationReco
     return specs
 
 
-def _post(client: Client, reference: str, **data: Any) -> Any:
+def _post(client: Client, reference: str, follow: bool = False, **data: Any) -> Any:
     values = {"revision": "0", "lars_code": "123", "reason": "Checked on the standard's page"}
     values.update(data)
-    return client.post(reverse("claims:standard", args=[reference]), values)
+    return client.post(reverse("claims:standard", args=[reference]), values, follow=follow)
 
 
 @pytest.mark.usefixtures("loaded")
@@ -79,9 +79,13 @@ def test_an_admin_sets_the_code_once_and_the_history_keeps_who_when_why(
     assert "Checked on the standard&#x27;s page" in page
     listing = client.get(reverse("claims:standards")).content.decode()
     assert "Set by Alice Admin on" in listing
+    assert "Why: Checked on the standard&#x27;s page" in listing  # the latest reason
     response = _post(client, "ST0071", revision="1", lars_code="124", reason="Corrected")
     assert response.status_code == 302
     assert AuditEvent.objects.filter(action="claims.lars_code_set").count() == 2
+    listing = client.get(reverse("claims:standards")).content.decode()
+    assert "Why: Corrected" in listing
+    assert "Why: Checked" not in listing
     page = client.get(reverse("claims:standard", args=["ST0071"])).content.decode()
     assert "LARS code of ST0071 set to 124 (was 123)" in page
 
@@ -108,6 +112,12 @@ def test_bad_input_is_refused_with_a_clear_message(
     assert "There is a problem" in page
     assert message in page
     assert not StandardAtService.objects.exists()
+    box = response.context["form"]["lars_code"]
+    assert box.value() == typed  # what was typed comes back with the message
+    html = page[page.index('id="id_lars_code"') - 200 : page.index('id="id_lars_code"') + 400]
+    assert 'type="text"' in html
+    assert 'inputmode="numeric"' in html
+    assert 'spellcheck="false"' in html
 
 
 @pytest.mark.usefixtures("loaded")
@@ -191,11 +201,28 @@ def test_changing_the_code_sends_ready_claims_back_to_draft(
     lars_code: StandardAtService,
 ) -> None:
     claims = add_claims(3)  # the first is ready
-    standards.set_lars_code(
+    changes = standards.set_lars_code(
         epao, alice, reference="ST0071", lars_code=124, revision=1, reason="Corrected"
     )
+    assert changes[standards.BACK_TO_DRAFT] == (1, 0)
     ready = CertificateClaim.objects.get(pk=claims[0].pk)
     assert ready.status == "draft"
     change = ready.changes.get(field="status", new="draft", old="ready")
     assert change.reason.startswith("The LARS code of ST0071 changed from 123 to 124")
     assert change.changed_by == alice
+
+
+def test_the_banner_says_how_many_ready_claims_went_back_to_draft(
+    add_claims: Callable[[int], list[CertificateClaim]],
+    login: Callable[[User], Client],
+    alice: User,
+    lars_code: StandardAtService,
+) -> None:
+    add_claims(4)  # the first and the fourth are ready
+    response = _post(
+        login(alice), "ST0071", revision="1", lars_code="124", reason="Corrected", follow=True
+    )
+    assert (
+        "The LARS code of ST0071 was set to 124: 2 ready claims went back to draft, to be "
+        "checked and marked ready again"
+    ) in response.content.decode()

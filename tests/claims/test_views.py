@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from openepa.accounts.models import StandardAtService, User
 from openepa.claims import services
@@ -20,7 +21,7 @@ from openepa.claims.events import ClaimSubmitRequested
 from openepa.claims.models import CertificateClaim
 from openepa.claims.service_records import record_from_service
 from openepa.claims.standards import FactsCache, StandardInfo
-from openepa.registration.models import CertificateConsent, Registration
+from openepa.registration.models import CertificateConsent, LearnerCheck, Registration
 from openepa.results.models import Result
 
 AFTER_APPEALS = date(2026, 12, 24)
@@ -37,12 +38,17 @@ def claim(
     pat: User,
     lars_code: StandardAtService,
     give_consent: Callable[[Registration], CertificateConsent],
+    look_up: Callable[..., LearnerCheck],
 ) -> CertificateClaim:
-    """Pat's claim (Pat's registration, Anna assessor, Ivy IQA), ST0071's LARS code set."""
+    """Pat's claim (Pat's registration, Anna assessor, Ivy IQA), ST0071's LARS code set.
+
+    Pat was looked up and matched at the service (read when it is configured).
+    """
     registration = make_registration(
         apprentice_user=pat, assessor=anna, iqa=ivy, family_name="Example", given_names="Pat"
     )
     give_consent(registration)
+    look_up(registration)
     return services.draft_claim_for_result(make_result(registration), alice)
 
 
@@ -533,3 +539,76 @@ def test_the_certificate_reference_is_shown_when_set(
     listing = client.get(reverse("claims:list")).content.decode()
     assert "Certificate 00012345" in listing
     assert "Printed" in listing
+
+
+@pytest.mark.usefixtures("service_configured")
+def test_a_claim_of_an_apprentice_never_looked_up_offers_to_look_them_up_now(
+    claim: CertificateClaim,
+    login: Callable[[User], Client],
+    alice: User,
+    anna: User,
+    mallory: User,
+    monkeypatch: Any,
+) -> None:
+    monkeypatch.setattr("openepa.kernel.clock.today", lambda: AFTER_APPEALS)
+    LearnerCheck.objects.filter(registration=claim.registration).delete()
+    client = login(alice)
+    page = client.get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "has not been looked up at the assessment service yet" in page
+    assert "Look the apprentice up now" in page
+    with pytest.raises(services.ClaimRefused):
+        services.mark_ready(claim, alice, revision=claim.revision)
+    url = reverse("claims:look_up", args=[claim.pk])
+    assert login(mallory).post(url).status_code == 404
+    assert login(anna).post(url).status_code == 403
+    client = login(alice)
+    assert client.get(url).status_code == 405
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(reverse("claims:detail", args=[claim.pk]), 302)]
+    page = response.content.decode()
+    assert "OpenEPA is asking the assessment service about" in page
+    assert "is still waiting for the assessment service to answer a look-up" in page
+    [check] = LearnerCheck.objects.filter(registration=claim.registration)
+    assert (check.reason, check.requested_by, check.current) == ("claim", alice, True)
+
+
+def test_without_the_service_the_claim_offers_no_look_up(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User
+) -> None:
+    LearnerCheck.objects.filter(registration=claim.registration).delete()
+    page = login(alice).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Look the apprentice up now" not in page
+    assert "looked up at the assessment service" not in page
+    response = login(alice).post(reverse("claims:look_up", args=[claim.pk]), follow=True)
+    assert "ASSESSMENT_SERVICE_URL is not set" in response.content.decode()
+    assert not LearnerCheck.objects.filter(registration=claim.registration).exists()
+
+
+def test_withdrawing_permission_after_the_application_says_it_is_not_cancelled(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User, pat: User
+) -> None:
+    CertificateClaim.objects.filter(pk=claim.pk).update(status="submitted")
+    applied = timezone.localdate(claim.updated_at)
+    url = reverse("registration:consent_withdraw", args=[claim.registration_id])
+    client = login(pat)
+    form = client.get(url).content.decode()
+    when = applied.strftime("%-d %B %Y")
+    words = f"Demo EPAO already applied for your certificate on {when}"
+    assert words in form
+    assert "does not cancel that application: contact Demo EPAO about it." in form
+    page = client.post(url, {"reason": ""}, follow=True).content.decode()
+    assert words in page
+    shown = login(alice).get(reverse("claims:detail", args=[claim.pk])).content.decode()
+    assert "Permission withdrawn on" in shown
+    assert "after the application was made" in shown
+    assert "Not recorded" not in shown
+
+
+def test_the_admins_registration_page_links_to_the_claim(
+    claim: CertificateClaim, login: Callable[[User], Client], alice: User, bob: User
+) -> None:
+    link = reverse("claims:detail", args=[claim.pk])
+    page = login(alice).get(reverse("registration:detail", args=[claim.registration_id]))
+    assert link in page.content.decode()
+    page = login(bob).get(reverse("registration:detail", args=[claim.registration_id]))
+    assert link not in page.content.decode()

@@ -140,7 +140,7 @@ def test_an_admin_records_permission_with_evidence(pats: Registration, alice: Us
     ("when", "evidence", "field", "words"),
     [
         (timedelta(days=1), "Form", "given_on", "today or earlier"),
-        (timedelta(days=-1), "Form", "given_on", "when Pat Taylor was registered"),
+        (timedelta(days=-1), "Form", "given_on", "when Pat Taylor's apprenticeship started"),
         (timedelta(0), "   ", "evidence", "what evidence"),
     ],
 )
@@ -148,6 +148,8 @@ def test_bad_permission_with_evidence_is_refused(
     pats: Registration, alice: User, when: timedelta, evidence: str, field: str, words: str
 ) -> None:
     base = clock.today() if when > timedelta(0) else registered(pats)
+    if when < timedelta(0):
+        base = pats.start_date
     with pytest.raises(ConsentRefused, match=words) as refused:
         record_consent_with_evidence(pats, alice, base + when, evidence)
     assert refused.value.field == field
@@ -166,8 +168,6 @@ def test_withdrawing_keeps_the_permission_and_why(
     pats: Registration, pat: User, alice: User
 ) -> None:
     consent = give_consent(pats, pat)
-    with pytest.raises(ConsentRefused, match="Say why"):
-        withdraw_consent(consent, pat, "  ")
     withdrawn = withdraw_consent(consent, pat, "I want to check my address first")
     assert (withdrawn.withdrawn_by, withdrawn.withdrawal_reason) == (
         pat,
@@ -278,7 +278,7 @@ def test_the_admin_records_permission_on_its_page(
     [
         ({"given_on_day": "31", "given_on_month": "2", "given_on_year": "2026"}, "real date"),
         ({"given_on_day": "1", "given_on_month": "1", "given_on_year": "2099"}, "today or"),
-        ({"given_on_day": "1", "given_on_month": "1", "given_on_year": "2001"}, "registered"),
+        ({"given_on_day": "1", "given_on_month": "1", "given_on_year": "2001"}, "started"),
         ({}, "Enter the date the apprentice gave permission"),
     ],
 )
@@ -359,3 +359,56 @@ def test_other_roles_read_the_permission(
         assert "Record that the permission is withdrawn" not in shown
         assert "Withdraw" not in shown
         assert "Every permission recorded" not in shown
+
+
+def test_others_see_that_permission_is_recorded_but_not_the_evidence_nor_who(
+    pats: Registration,
+    pat: User,
+    alice: User,
+    bob: User,
+    erin: User,
+    login: Callable[[User], Client],
+) -> None:
+    record_consent_with_evidence(pats, alice, registered(pats), "Signed form, in drawer 3")
+    for person in (bob, erin, pat):
+        shown = page(login(person), pats)
+        assert "Signed form, in drawer 3" not in shown
+        assert alice.full_name not in shown
+        assert "Evidence held" not in shown
+        assert "ASSESSMENT_SERVICE_URL" not in shown
+        assert "At the apprenticeship assessment service" not in shown
+    shown = page(login(bob), pats)
+    assert "Permission is recorded: Demo EPAO recorded the permission the apprentice gave" in (
+        shown
+    )
+    assert "Demo EPAO recorded the permission you gave in writing" in page(login(pat), pats)
+    shown = page(login(alice), pats)
+    assert "Signed form, in drawer 3" in shown
+    assert "At the apprenticeship assessment service" in shown
+
+
+def test_permission_signed_before_the_registration_but_after_the_start_is_recorded(
+    pats: Registration, alice: User
+) -> None:
+    assert pats.start_date < registered(pats)
+    consent = record_consent_with_evidence(pats, alice, pats.start_date, "Form signed at enrolment")
+    assert consent.given_on == pats.start_date
+
+
+def test_the_apprentice_need_not_say_why_but_an_admin_must(
+    pats: Registration, pat: User, alice: User, login: Callable[[User], Client]
+) -> None:
+    consent = give_consent(pats, pat)
+    with pytest.raises(ConsentRefused, match="Say why"):
+        withdraw_consent(consent, alice, "  ")
+    client = login(pat)
+    url = f"/apprentices/{pats.pk}/certificate-permission/withdraw/"
+    form = client.get(url).content.decode()
+    assert "Why are you withdrawing your permission? (optional)" in form
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "You withdrew your permission to apply for your certificate" in (
+        response.content.decode()
+    )
+    withdrawn = CertificateConsent.objects.get(pk=consent.pk)
+    assert (withdrawn.withdrawn_by, withdrawn.withdrawal_reason) == (pat, "")
+    assert AuditEvent.objects.get(action="consent.withdrawn").reason == "None given"

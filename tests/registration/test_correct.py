@@ -99,7 +99,8 @@ def test_correct_details_saves_and_audits_each_field(
         follow=True,
     )
     assert response.redirect_chain[-1][0] == f"/apprentices/{sams.pk}/"
-    assert "Sam Taylor's details were corrected" in response.content.decode().replace("&#x27;", "'")
+    shown = response.content.decode().replace("&#x27;", "'")
+    assert "Samuel Taylor's details were corrected" in shown  # the name as corrected
     sams.refresh_from_db()
     sams.apprentice.refresh_from_db()
     assert (sams.apprentice.given_names, sams.postcode) == ("Samuel", "LS2 7UB")
@@ -250,3 +251,31 @@ def test_correct_details_refuses_a_date_of_birth_making_the_apprentice_five(
     assert "There is a problem" in response.content.decode()
     sams.apprentice.refresh_from_db()
     assert sams.apprentice.date_of_birth.year != 2019
+
+
+def test_a_uln_starting_with_0_says_where_to_check_it_once() -> None:
+    from django.core.exceptions import ValidationError
+
+    from openepa.registration.forms import clean_uln
+
+    with pytest.raises(ValidationError) as refused:
+        clean_uln("0123456789")
+    [message] = refused.value.messages
+    assert message.count("learner record") == 1
+    assert "check it against" not in message
+    assert message.startswith("ULN should")
+    with pytest.raises(ValidationError) as refused:
+        clean_uln("1234567890")  # a wrong check digit
+    [message] = refused.value.messages
+    assert message.endswith(": check it against the apprentice's learner record")
+
+
+def test_the_banner_names_the_apprentice_by_the_corrected_family_name(
+    login: Callable[[User], Client], bob: User, sams: Registration
+) -> None:
+    response = login(bob).post(
+        url(sams), posted(sams, family_name="Taylor-Jones", reason="Married"), follow=True
+    )
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Sam Taylor-Jones's details were corrected" in page
+    assert "Sam Taylor's details" not in page

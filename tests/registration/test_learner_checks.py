@@ -409,6 +409,24 @@ def test_correcting_the_family_name_asks_again(
     assert (current.reason, current.family_name) == (Reason.CORRECTION, "Van Dijk-Smith")
     first.refresh_from_db()
     assert not first.current
+    event = AuditEvent.objects.get(action="learner_check.requested")
+    assert event.summary == (
+        "Look-up at the assessment service asked after the ULN or family name was corrected"
+    )
+
+
+def test_correcting_a_completed_apprentices_family_name_asks_again(
+    learner_service: FakeLearnerService, pats: Registration, alice: User
+) -> None:
+    """Their certificate claim is compared with the answer, so a completed one is asked too."""
+    checked(pats)
+    Registration.objects.filter(pk=pats.pk).update(status=Registration.Status.COMPLETED)
+    pats.refresh_from_db()
+    correct_details(
+        pats, alice, values={"family_name": "Okafor"}, reason="ILR", revision=pats.revision
+    )
+    current = LearnerCheck.objects.get(registration=pats, current=True)
+    assert (current.reason, current.family_name) == (Reason.CORRECTION, "Okafor")
 
 
 def test_correcting_other_details_asks_nothing(
@@ -477,16 +495,15 @@ def test_the_card_says_what_to_do_for_a_learner_not_found(
     learner_service: FakeLearnerService,
     pats: Registration,
     login: Callable[[User], Client],
-    bob: User,
+    alice: User,
 ) -> None:
     learner_service.answer(pats.apprentice.uln, (403, NOT_FOUND_403))
     checked(pats)
-    page = detail(login(bob), pats)
+    page = detail(login(alice), pats)
     assert "Not found at the service" in page
     assert "letter for letter" in page
     assert "ILR" in page
     assert escape(NOT_FOUND_403["message"]) in page
-    assert "Check again" not in page  # only an EPAO admin asks again
 
 
 def test_the_card_says_what_to_do_for_a_withdrawn_learner_and_another_version(
@@ -517,16 +534,23 @@ def test_the_card_says_when_the_service_is_asked_again(
     assert "OpenEPA asks again by itself after" in page
 
 
-def test_the_card_is_not_shown_to_the_apprentice_or_employer(
+def test_the_card_is_shown_to_the_epaos_admins_only(
     learner_service: FakeLearnerService,
     pats: Registration,
     login: Callable[[User], Client],
     pat: User,
     erin: User,
+    bob: User,
 ) -> None:
+    """The card holds the EPAO's settings and advice addressed to it (about the provider)."""
+    learner_service.answer(pats.apprentice.uln, (403, NOT_FOUND_403))
     checked(pats)
-    assert "At the apprenticeship assessment service" not in detail(login(pat), pats)
-    assert "At the apprenticeship assessment service" not in detail(login(erin), pats)
+    for person in (pat, erin, bob):
+        page = detail(login(person), pats)
+        assert "At the apprenticeship assessment service" not in page
+        assert escape(NOT_FOUND_403["message"]) not in page
+        assert f"ask {pats.provider.name} to correct" not in page
+        assert "Check again" not in page
 
 
 def test_an_epao_admin_checks_again(
@@ -549,6 +573,9 @@ def test_an_epao_admin_checks_again(
         Outcome.MATCHED,
     )
     assert AuditEvent.objects.filter(action="learner_check.requested", actor=alice).exists()
+    page = response.content.decode()
+    assert "(asked for by an EPAO admin, by " in page
+    assert "an epao admin" not in page
 
 
 def test_only_an_epao_admin_of_the_registration_checks_again(

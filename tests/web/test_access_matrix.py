@@ -211,6 +211,7 @@ NOT_IN_MATRIX = {
         "POST only, EPAO admin: tests/assessment_service/test_acceptance_refusals.py"
     ),
     "claims:submit": "POST only, EPAO admin: tested in tests/claims/test_views.py",
+    "claims:look_up": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "claims:submit_selected": "POST only, EPAO admin: tested in tests/claims/test_views.py",
     "results:appeal_assign": "needs an appeal: every role tested in tests/results/test_appeals.py",
     "results:appeal_decide": "needs an appeal: every role tested in tests/results/test_appeals.py",

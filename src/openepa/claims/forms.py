@@ -205,6 +205,8 @@ class LarsCodeForm(forms.Form):
     )
     lars_code = WholeNumberField(
         label="LARS code",
+        # GOV.UK's numeric input: a text box, so what was typed comes back with the error.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         min_value=1,
         max_value=32767,
         error_messages={

@@ -236,6 +236,11 @@ def claim_data(claim: CertificateClaim, context: Context | None = None) -> Claim
         awarded_grades=claim_grades(specs.specification_of(claim.registration)),
         consent_in_force=claim.registration_id in context.consents,
         lars_code_conflict=info.conflict,
+        lookup=(
+            getattr(context.checks.get(claim.registration_id), "outcome", "none")
+            if context.configured
+            else ""
+        ),
     )
 
 

@@ -33,10 +33,11 @@ def standard_list(request: HttpRequest) -> HttpResponse:
     """Every standard loaded, with the EPAO's LARS codes and where each fact comes from."""
     user = _user(request)
     assert user.epao_id is not None
+    found = standards.standards_of(user.epao_id)
     return render(
         request,
         "claims/standards.html",
-        {"standards": standards.standards_of(user.epao_id)},
+        {"standards": found, "reasons": standards.latest_reasons(user.epao_id, found)},
     )
 
 
@@ -73,8 +74,16 @@ def standard_edit(request: HttpRequest, reference: str) -> HttpResponse:
                     form.data = fresh
             else:
                 if changes:
+                    moved = changes.get(standards.BACK_TO_DRAFT, (0, 0))[0]
+                    back = (
+                        f": {moved} ready claim{'s' if moved != 1 else ''} went back to draft, "
+                        "to be checked and marked ready again"
+                        if moved
+                        else ""
+                    )
                     messages.success(
-                        request, f"The LARS code of {reference} was set to {data['lars_code']}"
+                        request,
+                        f"The LARS code of {reference} was set to {data['lars_code']}{back}",
                     )
                 else:
                     messages.info(request, "Nothing was changed")

@@ -36,6 +36,8 @@ from openepa.specifications.models import SpecificationRecord
 from openepa.specifications.services import rules_for
 
 ACTION = "claims.lars_code_set"
+#: The key of :func:`set_lars_code`'s answer saying how many ready claims went back to draft.
+BACK_TO_DRAFT = "ready claims back to draft"
 
 
 class StandardRefused(Exception):  # noqa: N818 (a refusal with a message for the user)
@@ -180,6 +182,26 @@ def standards_of(epao_id: int) -> list[StandardInfo]:
     return found
 
 
+def latest_reasons(epao_id: int, infos: list[StandardInfo]) -> dict[str, str]:
+    """Why each code set here was last set (the reason of its latest change), in one query."""
+    by_id = {str(info.row.pk): info.reference for info in infos if info.row is not None}
+    if not by_id:
+        return {}
+    reasons: dict[str, str] = {}
+    for object_id, reason in (
+        AuditEvent.objects.filter(
+            epao_id=epao_id,
+            action=ACTION,
+            object_type=StandardAtService._meta.label,
+            object_id__in=list(by_id),
+        )
+        .order_by("-at", "-pk")
+        .values_list("object_id", "reason")
+    ):
+        reasons.setdefault(by_id[object_id], reason)
+    return reasons
+
+
 class FactsCache:
     """Standards looked up once per EPAO and reference (for a batch of claims)."""
 
@@ -221,6 +243,9 @@ def set_lars_code(
     reason: str,
 ) -> dict[str, tuple[Any, Any]]:
     """Set the LARS code of one of the EPAO's standards; returns the change (none if equal).
+
+    When ready claims of the standard went back to draft, ``changes[BACK_TO_DRAFT]`` is
+    (how many, 0).
 
     ``revision`` is the one the admin's page showed (0 when no code was set). Refused when
     someone else set it since, when the standard file gives another code, or when the code is
@@ -285,7 +310,9 @@ def set_lars_code(
         reason=reason,
     )
     if old is not None:
-        _ready_claims_back_to_draft(epao, actor, reference, old, lars_code)
+        moved = _ready_claims_back_to_draft(epao, actor, reference, old, lars_code)
+        if moved:
+            changes[BACK_TO_DRAFT] = (moved, 0)
     events.publish(LarsCodeChanged(epao, reference, actor))
     return changes
 
@@ -307,14 +334,14 @@ def _changed(row: StandardAtService | None, reference: str) -> StandardChanged:
 
 def _ready_claims_back_to_draft(
     epao: Organisation, actor: User, reference: str, old: int, new: int
-) -> None:
-    """The EPAO's ready claims of the standard go back to draft, each change kept."""
+) -> int:
+    """The EPAO's ready claims of the standard go back to draft, each change kept; how many."""
     ready = CertificateClaim.objects.filter(
         epao=epao, standard_reference=reference, status=CertificateClaim.Status.READY
     )
     pks = list(ready.order_by("pk").values_list("pk", flat=True))
     if not pks:
-        return
+        return 0
     now = clock.now()
     reason = (
         f"The LARS code of {reference} changed from {old} to {new} on the {STANDARDS_PAGE} "
@@ -343,3 +370,4 @@ def _ready_claims_back_to_draft(
     if service_client.configured():
         for claim in claims:
             events.publish(ClaimChanged(claim, actor))
+    return len(claims)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/change/", views.claim_edit, name="edit"),
     path("<int:pk>/status/", views.claim_move, name="move"),
     path("<int:pk>/submit/", views.claim_submit, name="submit"),
+    path("<int:pk>/look-up/", views.claim_look_up, name="look_up"),
 ]

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
@@ -27,6 +28,8 @@ from openepa.claims.models import CertificateClaim
 from openepa.claims.services import ClaimRefused, RecordChanged
 from openepa.kernel import service_client
 from openepa.kernel.roles import role_required
+from openepa.registration.consent import application_made_on
+from openepa.registration.learner_checks import request_check
 from openepa.registration.models import CertificateConsent, LearnerCheck, ServiceItem
 from openepa.rules.claims import (
     EDITABLE,
@@ -238,6 +241,23 @@ def _learner_source(claim: CertificateClaim) -> dict[str, Any]:
     return {"by_service": answered, "check": check}
 
 
+def _withdrawn_after_applying(claim: CertificateClaim) -> CertificateConsent | None:
+    """The permission withdrawn after the claim was submitted (the application made), if so."""
+    applied_on = application_made_on(claim.registration)
+    if applied_on is None:
+        return None
+    last = (
+        CertificateConsent.objects.filter(
+            registration_id=claim.registration_id, withdrawn_at__isnull=False
+        )
+        .order_by("-withdrawn_at", "-pk")
+        .first()
+    )
+    if last is None or last.withdrawn_at is None:
+        return None
+    return last if timezone.localdate(last.withdrawn_at) >= applied_on else None
+
+
 def _detail(
     request: HttpRequest,
     claim: CertificateClaim,
@@ -250,6 +270,11 @@ def _detail(
     if move_form is None:
         move_form = MoveForm(allowed=allowed, initial={"revision": claim.revision})
     problems = services.problems_of(claim) if claim.status in EDITABLE else []
+    look_up = (
+        configured
+        and not claim.registration.is_read_only
+        and any(getattr(problem, "fix", "") == "lookup" for problem in problems)
+    )
     consent = (
         CertificateConsent.objects.select_related("recorded_by")
         .filter(registration_id=claim.registration_id, withdrawn_at__isnull=True)
@@ -272,7 +297,9 @@ def _detail(
             "standard": readiness.standard_of(claim),
             "options": services.course_options_of(claim),
             "learner": _learner_source(claim),
+            "look_up": look_up,
             "consent": consent,
+            "withdrawn": None if consent else _withdrawn_after_applying(claim),
             "configured": configured,
             "not_configured": services.NOT_CONFIGURED,
             "submitted": services.submit_requested(claim),
@@ -349,6 +376,26 @@ def claim_submit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         f"The claim for {claim.full_name} will be submitted to the assessment service; its "
         "status follows what the service says",
+    )
+    return redirect("claims:detail", pk=claim.pk)
+
+
+@require_POST
+@role_required(ADMIN)
+def claim_look_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the assessment service about the claim's apprentice now, and come back to the claim."""
+    claim = _claim(request, pk)
+    if not service_client.configured():
+        messages.error(request, services.NOT_CONFIGURED)
+        return redirect("claims:detail", pk=claim.pk)
+    if claim.registration.is_read_only:
+        messages.error(request, "The registration was withdrawn: the apprentice is not looked up")
+        return redirect("claims:detail", pk=claim.pk)
+    request_check(claim.registration, LearnerCheck.Reason.CLAIM, _user(request))
+    messages.success(
+        request,
+        f"OpenEPA is asking the assessment service about {claim.full_name}: reload this page in "
+        "a moment to see its answer",
     )
     return redirect("claims:detail", pk=claim.pk)
 

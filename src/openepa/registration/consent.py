@@ -29,7 +29,11 @@ from openepa.accounts.models import User
 from openepa.audit.services import record_event
 from openepa.kernel import clock
 from openepa.registration.models import CertificateConsent, Registration
+from openepa.rules.claims import SET_BY_SERVICE
 from openepa.rules.dates import long_date
+
+#: A claim in these statuses was submitted: the application for the certificate was made.
+APPLIED = SET_BY_SERVICE
 
 Role = User.Role
 Source = CertificateConsent.Source
@@ -173,7 +177,8 @@ def record_consent_with_evidence(
 ) -> CertificateConsent:
     """An EPAO admin records permission given outside OpenEPA, with its date and evidence.
 
-    The date is not in the future nor before the registration; the evidence says what the
+    The date is not in the future nor before the apprenticeship started (a form may be signed
+    before the registration was made in OpenEPA); the evidence says what the
     EPAO holds and where. Refused (:class:`ConsentRefused` naming the field) otherwise, on a
     withdrawn registration, or while a permission stands. Audited.
     """
@@ -190,11 +195,11 @@ def record_consent_with_evidence(
             f"The date permission was given must be today or earlier: {long_date(today)} or before",
             field="given_on",
         )
-    start = registered_on(fresh)
+    start = fresh.start_date
     if given_on < start:
         raise ConsentRefused(
             f"The date permission was given must be on or after {long_date(start)}, when "
-            f"{fresh.apprentice.full_name} was registered",
+            f"{fresh.apprentice.full_name}'s apprenticeship started",
             field="given_on",
         )
     evidence = evidence.strip()
@@ -224,6 +229,30 @@ def record_consent_with_evidence(
     return consent
 
 
+def application_made_on(registration: Registration) -> date | None:
+    """The day the EPAO applied for the certificate (its claim was submitted), if it has.
+
+    The claim lives above the registration (:mod:`openepa.claims`): it is read through the
+    reverse relation of its foreign key (``certificate_claims``), importing nothing of it.
+    The day is the first move of the claim to Submitted, else the claim's last change.
+    """
+    claim = registration.certificate_claims.filter(status__in=APPLIED).order_by("pk").first()
+    if claim is None:
+        return None
+    change = claim.changes.filter(field="status", new="submitted").order_by("changed_at").first()
+    return timezone.localdate(change.changed_at if change else claim.updated_at)
+
+
+def applied_words(applied_on: date, epao: str, *, is_apprentice: bool) -> str:
+    """What withdrawing permission does once the application was made: it does not cancel it."""
+    whose = "your" if is_apprentice else "the"
+    return (
+        f"{epao} already applied for {whose} certificate on {long_date(applied_on)}. "
+        "Withdrawing the permission does not cancel that application"
+        + (f": contact {epao} about it." if is_apprentice else ".")
+    )
+
+
 def may_withdraw(user: User, registration: Registration) -> bool:
     """Whether ``user`` may withdraw the permission: the apprentice themself or an EPAO admin."""
     if user.epao_id != registration.epao_id:
@@ -237,13 +266,14 @@ def may_withdraw(user: User, registration: Registration) -> bool:
 def withdraw_consent(consent: CertificateConsent, user: User, reason: str) -> CertificateConsent:
     """Withdraw a permission with a reason (kept on the row, nothing deleted); audited.
 
-    Refused if it was already withdrawn (by someone else meanwhile) or without a reason.
+    Refused if it was already withdrawn (by someone else meanwhile), or when an EPAO admin
+    gives no reason; the apprentice need not say why.
     """
     registration = consent.registration
     if not may_withdraw(user, registration):
         raise PermissionDenied("Only the apprentice or an EPAO admin may withdraw permission")
     reason = reason.strip()
-    if not reason:
+    if not reason and user.role != Role.APPRENTICE:
         raise ConsentRefused("Say why the permission is withdrawn", field="reason")
     fresh = CertificateConsent.objects.select_for_update().get(pk=consent.pk)
     if fresh.withdrawn_at is not None:
@@ -266,7 +296,7 @@ def withdraw_consent(consent: CertificateConsent, user: User, reason: str) -> Ce
             f"withdrawn by {user.full_name}"
         ),
         changes={"certificate permission": (given_words(fresh), "Withdrawn")},
-        reason=reason,
+        reason=reason or "None given",
     )
     consent.withdrawn_at, consent.withdrawn_by = fresh.withdrawn_at, user
     consent.withdrawal_reason = reason
@@ -281,6 +311,7 @@ class ConsentState:
     in_force: CertificateConsent | None
     history: list[CertificateConsent]
     is_apprentice: bool
+    is_admin: bool
     may_give: bool
     may_record: bool
     may_withdraw: bool
@@ -297,6 +328,7 @@ def consent_state(user: User, registration: Registration) -> ConsentState:
         in_force=in_force,
         history=history if user.role == Role.EPAO_ADMIN else [],
         is_apprentice=is_apprentice,
+        is_admin=user.role == Role.EPAO_ADMIN,
         may_give=is_apprentice and in_force is None and open_to_change,
         may_record=(user.role == Role.EPAO_ADMIN and in_force is None and open_to_change),
         may_withdraw=in_force is not None and may_withdraw(user, registration),

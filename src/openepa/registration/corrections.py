@@ -168,9 +168,11 @@ def correct_details(
     )
     audit_other_registrations(actor, fresh, for_apprentice, reason)
     if "uln" in for_apprentice or "family_name" in for_apprentice:
-        # The service finds a learner by ULN and family name: ask again with the new ones.
+        # The service finds a learner by ULN and family name: ask again with the new ones
+        # (a completed registration too: its certificate claim is compared with the answer).
         live = Registration.objects.filter(
-            apprentice_id=fresh.apprentice_id, status__in=Registration.LIVE
+            apprentice_id=fresh.apprentice_id,
+            status__in=(*Registration.LIVE, Registration.Status.COMPLETED),
         ).select_related("apprentice", "epao")
         request_checks(list(live), LearnerCheck.Reason.CORRECTION, actor)
         every = Registration.objects.filter(apprentice_id=fresh.apprentice_id).select_related(

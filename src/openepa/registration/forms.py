@@ -68,7 +68,13 @@ def clean_uln(value: str) -> str:
         # starting with 0: rules.service.uln_messages), then what to do.
         service_words = [m for m in uln_messages(text) if m.startswith("ULN should")]
         lead = f"{service_words[0]}. " if service_words else ""
-        raise ValidationError(f"{lead}{problem}: check it against the apprentice's record")
+        # Say once where to check the number: the rule's words may already say it.
+        advice = (
+            ""
+            if "apprentice's learner record" in problem
+            else ": check it against the apprentice's learner record"
+        )
+        raise ValidationError(f"{lead}{problem}{advice}")
     return text
 
 

@@ -49,6 +49,14 @@ from openepa.rules.service import WITHDRAWN_COMPLETION, same_family_name
 
 Outcome = LearnerCheck.Outcome
 Reason = LearnerCheck.Reason
+#: Why a look-up was asked, as the words read inside a sentence (EPAO and ULN kept upper case).
+REASON_WORDS: dict[str, str] = {
+    Reason.REGISTRATION: "asked at registration",
+    Reason.GATEWAY: "asked before gateway",
+    Reason.CLAIM: "asked before the certificate claim",
+    Reason.REQUESTED: "asked for by an EPAO admin",
+    Reason.CORRECTION: "asked after the ULN or family name was corrected",
+}
 #: A check the service may still be asked about.
 OPEN = (Outcome.WAITING, Outcome.UNAVAILABLE)
 BATCH_SIZE = 500
@@ -157,10 +165,7 @@ def request_checks(
                     action="learner_check.requested",
                     obj=check,
                     registration=check.registration,
-                    summary=(
-                        f"Look-up at the assessment service asked for "
-                        f"({check.get_reason_display().lower()})"
-                    ),
+                    summary=(f"Look-up at the assessment service {REASON_WORDS[check.reason]}"),
                     changes={"learner check": (None, "Waiting to be checked")},
                 )
         check_ids = [check.pk for check in checks]

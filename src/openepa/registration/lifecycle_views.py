@@ -136,8 +136,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         except LifecycleRefused as refused:
             _refused(form, refused, registration)
         else:
-            if changes:
-                messages.success(request, f"{name}'s details were corrected")
+            if changes:  # the name as it now is (a corrected family name is the new one)
+                registration.apprentice.refresh_from_db()
+                messages.success(
+                    request, f"{registration.apprentice.full_name}'s details were corrected"
+                )
             else:
                 messages.info(request, f"Nothing was changed: {name}'s details are as they were")
             return redirect("registration:detail", pk=registration.pk)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.db.models import QuerySet
 
@@ -56,7 +58,10 @@ class ConsentEvidenceForm(forms.Form):
 
     given_on = GovukDateField(
         label="Date the apprentice gave permission",
-        help_text="For example, 14 9 2026. Today or earlier, and not before the registration.",
+        help_text=(
+            "For example, 14 9 2026. Today or earlier, and not before the apprenticeship "
+            "started (a form signed before the registration counts)."
+        ),
         error_messages={"required": "Enter the date the apprentice gave permission"},
     )
     evidence = text_field(
@@ -69,10 +74,18 @@ class ConsentEvidenceForm(forms.Form):
 
 
 class ConsentWithdrawForm(forms.Form):
-    """Why the permission is withdrawn."""
+    """Why the permission is withdrawn: optional for the apprentice, required of an admin."""
 
     reason = text_field(
         "Why is the permission withdrawn?",
         "Say why the permission is withdrawn",
         "It is kept with the permission and in the audit trail.",
     )
+
+    def __init__(self, *args: Any, is_apprentice: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if is_apprentice:
+            field = self.fields["reason"]
+            field.required = False
+            field.label = "Why are you withdrawing your permission? (optional)"
+            field.help_text = "You do not have to say. What you write is kept with the permission."

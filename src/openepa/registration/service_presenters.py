@@ -13,7 +13,7 @@ from django.utils import timezone
 from openepa.accounts.models import User
 from openepa.kernel.service_client import configured
 from openepa.registration.consent import ConsentState, consent_state
-from openepa.registration.lifecycle import CARETAKERS
+from openepa.registration.learner_checks import REASON_WORDS
 from openepa.registration.models import LearnerCheck, Registration
 from openepa.rules.dates import long_date
 from openepa.rules.service import CERTIFICATE_STATUS_WORDS, COMPLETION_STATUS_WORDS
@@ -128,6 +128,7 @@ class CheckCard:
     advice: list[str]
     notes: list[str]
     may_check_again: bool
+    reason: str
 
 
 def held_rows(check: LearnerCheck) -> list[tuple[str, str]]:
@@ -150,8 +151,12 @@ def held_rows(check: LearnerCheck) -> list[tuple[str, str]]:
 
 
 def check_card(user: User, registration: Registration) -> CheckCard | None:
-    """The learner check card for ``user``, or None for a role that does not see it."""
-    if user.role not in CARETAKERS:
+    """The learner check card for ``user``, or None for a role that does not see it.
+
+    Only the EPAO's admins see it: it holds the EPAO's configuration, the service's own words
+    and advice addressed to the EPAO (about the training provider, for one).
+    """
+    if user.role != User.Role.EPAO_ADMIN:
         return None
     check = (
         LearnerCheck.objects.filter(registration=registration, current=True)
@@ -165,6 +170,7 @@ def check_card(user: User, registration: Registration) -> CheckCard | None:
         held=held_rows(check) if check else [],
         advice=advice(check, registration) if check else [],
         notes=notes(check) if check else [],
+        reason=REASON_WORDS.get(check.reason, "") if check else "",
         may_check_again=(
             user.role == User.Role.EPAO_ADMIN and configured() and not registration.is_read_only
         ),

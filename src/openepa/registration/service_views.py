@@ -24,6 +24,8 @@ from openepa.kernel.service_client import configured
 from openepa.registration.access import get_registration
 from openepa.registration.consent import (
     ConsentRefused,
+    application_made_on,
+    applied_words,
     consent_in_force,
     give_consent,
     record_consent_with_evidence,
@@ -196,14 +198,28 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     consent = consent_in_force(registration)
     if consent is None:
         return _back(request, registration, "No permission to apply for the certificate stands")
-    form = ConsentWithdrawForm(request.POST or None)
+    is_apprentice = user.role == APPRENTICE
+    form = ConsentWithdrawForm(request.POST or None, is_apprentice=is_apprentice)
+    applied_on = application_made_on(registration)
+    applied = (
+        applied_words(applied_on, registration.epao.name, is_apprentice=is_apprentice)
+        if applied_on
+        else ""
+    )
     if request.method == "POST" and form.is_valid():
         try:
             withdraw_consent(consent, user, form.cleaned_data["reason"])
         except ConsentRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)
         else:
-            messages.success(request, "The permission to apply for the certificate is withdrawn")
+            done = (
+                "You withdrew your permission to apply for your certificate"
+                if is_apprentice
+                else "The permission to apply for the certificate is withdrawn"
+            )
+            messages.success(request, done)
+            if applied:  # the truth about the application already made, in its own banner
+                messages.warning(request, applied)
             return redirect("registration:detail", pk=registration.pk)
     return render(
         request,
@@ -213,6 +229,7 @@ def consent_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             "apprentice": registration.apprentice,
             "form": form,
             "consent": consent,
-            "is_apprentice": user.role == APPRENTICE,
+            "is_apprentice": is_apprentice,
+            "applied": applied,
         },
     )

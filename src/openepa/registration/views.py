@@ -92,6 +92,12 @@ def apprentice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transfers": registration.transfers.select_related(
                 "from_organisation", "to_organisation", "transferred_by"
             ),
+            # The claims live above the registration: read through their foreign key.
+            "certificate_claims": (
+                registration.certificate_claims.order_by("pk")
+                if user.role == User.Role.EPAO_ADMIN
+                else []
+            ),
             **service_context(user, registration),
         },
     )

@@ -95,7 +95,9 @@ class ClaimData:
     options; ``lars_code_conflict`` the code of the standard files and the EPAO's when they
     differ. ``held`` is the learner the claim is compared with: what the service's latest
     look-up holds when ``held_by_service``, else the EPAO's apprentice with the claim's ULN
-    (None when the service found none, or no apprentice has the ULN). ``result_grade`` is the
+    (None when the service found none, or no apprentice has the ULN). ``lookup`` is the
+    outcome of the apprentice's current look-up at the service when it is configured ("none"
+    when there is no look-up), "" when it is not. ``result_grade`` is the
     released result's grade in the service's words, None once it is no longer achieved;
     ``awarded_grades`` the grades the specification awards.
     """
@@ -124,6 +126,7 @@ class ClaimData:
     awarded_grades: tuple[str, ...]
     consent_in_force: bool
     lars_code_conflict: tuple[int, int] | None = None
+    lookup: str = ""
 
 
 def certificate_fields(claim: ClaimData) -> CertificateFields:
@@ -223,6 +226,34 @@ def consent_problem(claim: ClaimData) -> Problem | None:
         "Record it on the apprentice's page: the apprentice gives it in OpenEPA, or an EPAO "
         "admin records it with the evidence held (a signed form, an email)",
         "consent",
+    )
+
+
+#: Outcomes of a look-up that give no answer to compare the claim with, and what they mean.
+LOOKUP_WAITING_WORDS = {
+    "none": "has not been looked up at the assessment service yet",
+    "waiting": "is still waiting for the assessment service to answer a look-up",
+    "unavailable": "could not be checked at the assessment service (it did not answer)",
+}
+
+
+def learner_lookup_problem(claim: ClaimData) -> Problem | None:
+    """With the service configured, a claim is ready only after a look-up that answered.
+
+    The service compares the family name with the learner it holds (das-assessor-service
+    ``Validators/ExternalApi/Certificates/BatchCertificateRequestValidator.cs``: "ULN,
+    FamilyName and Standard not found."); OpenEPA's own record is no stand-in for that
+    comparison once the service can be asked. An answer that flags the learner (not found,
+    withdrawn, another family name) is a problem of its own, from the service's checks.
+    """
+    words = LOOKUP_WAITING_WORDS.get(claim.lookup)
+    if words is None:
+        return None
+    return Problem(
+        f"The apprentice {words}, so the family name cannot be compared with the learner the "
+        "service holds: look the apprentice up now, and mark the claim ready once the service "
+        "has found them",
+        "lookup",
     )
 
 
@@ -466,6 +497,7 @@ def claim_problems(
         ),
         open_appeal_problem(open_appeal),
         consent_problem(claim_data),
+        learner_lookup_problem(claim_data),
         lars_code_problem(claim_data),
     ]
     problems = [problem for problem in first if problem]
