@@ -27,7 +27,7 @@ from werkzeug import Request, Response
 from openepa.accounts.models import StandardAtService, User
 from openepa.assessment.models import Sitting
 from openepa.claims.models import CertificateClaim
-from openepa.registration.models import CertificateConsent, Registration
+from openepa.registration.models import CertificateConsent, LearnerCheck, Registration
 from openepa.results.models import Result
 
 
@@ -298,6 +298,26 @@ def make_claim(alice: User, make_result: Callable[..., Result]) -> Callable[...,
                 "recorded_by": alice,
             },
         )
+        # The service's look-up found the apprentice (a ready claim needs it when the
+        # service is configured).
+        if not LearnerCheck.objects.filter(
+            registration=registration, current=True, outcome=LearnerCheck.Outcome.MATCHED
+        ).exists():
+            LearnerCheck.objects.filter(registration=registration, current=True).update(
+                current=False
+            )
+            LearnerCheck.objects.create(
+                epao=registration.epao,
+                registration=registration,
+                reason=LearnerCheck.Reason.REGISTRATION,
+                outcome=LearnerCheck.Outcome.MATCHED,
+                uln=apprentice.uln,
+                family_name=apprentice.family_name,
+                standard=registration.standard,
+                held_given_names=apprentice.given_names,
+                held_version=registration.version,
+                completion_status=1,
+            )
         return CertificateClaim.objects.create(**values)
 
     return make
