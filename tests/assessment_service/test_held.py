@@ -168,20 +168,23 @@ def test_the_claims_list_and_page_flag_a_refused_claim(
     assert top < page.index("Sending")
 
 
-def test_an_epa_record_without_a_lars_code_is_held_until_the_code_is_set(
+def test_an_epa_record_without_a_lars_code_names_its_standard_by_reference(
     service: FakeService,
     alice: User,
     make_registration: Callable[..., Registration],
     make_result: Callable[..., Result],
 ) -> None:
+    # The service takes the reference alone; a code set later goes into a record not yet sent.
     registration = make_registration()
     StandardAtService.objects.filter(epao=registration.epao).delete()
     make_result(registration)
     item = services.keep_epa_record(registration)
     assert item is not None
-    assert item.state == State.HELD
-    assert "Standards at the assessment service page" in item.held_reason
-    assert send_due().requests == 0
+    assert item.state == State.WAITING
+    assert item.payload["standard"] == {
+        "standardCode": None,
+        "standardReference": registration.standard,
+    }
     set_lars_code(
         registration.epao,
         alice,
@@ -231,13 +234,16 @@ def test_the_list_not_yet_sent_says_sending_is_not_configured_and_why_items_are_
     make_result(waiting)
     services.keep_epa_record(waiting)
     held = make_registration()
-    StandardAtService.objects.filter(epao=held.epao).delete()
     make_result(held)
-    services.keep_epa_record(held)
+    item = services.keep_epa_record(held)
+    assert item is not None
+    ServiceItem.objects.filter(pk=item.pk).update(
+        state=State.HELD, held_reason="the claim is in draft"
+    )
     text = login(alice).get(reverse("assessment_service:waiting")).content.decode()
     assert "Not until sending is configured" in text
     assert "As soon as a worker is free" not in text
-    assert "Held: the standard" in text
+    assert "Held: the claim is in draft" in text
     assert "Once what holds it is put right" in text
 
 
@@ -259,17 +265,16 @@ def test_the_item_snippet_never_says_waiting_and_not_sent_yet_together(
 def test_sync_counts_held_items_with_their_reason(
     service: FakeService,
     make_registration: Callable[..., Registration],
-    make_result: Callable[..., Result],
+    make_claim: Callable[..., CertificateClaim],
 ) -> None:
     registration = make_registration()
-    StandardAtService.objects.filter(epao=registration.epao).delete()
-    make_result(registration)
-    item = services.keep_epa_record(registration)
-    assert item is not None
-    ServiceItem.objects.filter(pk=item.pk).update(state=State.WAITING, held_reason="")
+    claim = make_claim(registration)
+    services.keep_certificate(claim)
+    ServiceItem.objects.filter(registration=registration, kind="epa").delete()
+    CertificateClaim.objects.filter(pk=claim.pk).update(status=CertificateClaim.Status.DRAFT)
     lines = report(send_due(), [])
     assert "Held, not sent until put right (1):" in lines
-    assert any("EPA record: Held: the standard" in line for line in lines)
+    assert any("Certificate: Held: the claim" in line for line in lines)
     assert lines[-1].startswith("0 sent, 0 refused, 1 held, 0 not sent")
 
 

@@ -207,12 +207,17 @@ def test_the_organisation_is_required_whoever_the_certificate_goes_to() -> None:
         assert problem.startswith("Provide an organisation. Enter the organisation")
 
 
-def test_without_a_lars_code_the_claim_says_where_to_set_it() -> None:
-    problem = _one(replace(GOOD, standard=StandardFacts("ST0071", None, ("1.2",))))
-    assert problem == (
-        "Provide a valid Standard. Set the LARS code of ST0071 once on the Standards at the "
-        "assessment service page: every claim of the standard then carries it"
+def test_without_a_lars_code_the_reference_names_the_standard() -> None:
+    # The service takes the standard's reference alone and fills in its code.
+    without_code = replace(GOOD, standard=StandardFacts("ST0071", None, ("1.2",)))
+    assert _problems(without_code) == []
+
+
+def test_a_standard_not_loaded_is_refused_with_where_to_look() -> None:
+    problem = _one(
+        replace(GOOD, standard_reference="ST0099", standard=StandardFacts("ST0071", None, ("1.2",)))
     )
+    assert problem.startswith("Provide a valid Standard. The claim names the standard")
     assert problem.fix == "standards"
 
 

@@ -146,18 +146,18 @@ def test_missing_claims_are_drafted_in_batches(
     assert CertificateClaim.objects.count() == 5
 
 
-def test_the_lars_code_must_be_set_on_the_standard_before_ready(
+def test_without_a_lars_code_a_claim_is_ready_naming_its_standard_by_reference(
     result: Result, alice: User, on_day: Callable[[date], None]
 ) -> None:
+    # The service takes the reference alone ("either ... standardCode ... or
+    # standardReference"); the LARS code is sent only once an EPAO admin has set it.
     on_day(AFTER_APPEALS)
     claim = services.draft_claim_for_result(result, alice)
-    with pytest.raises(ClaimRefused) as refused:
-        services.mark_ready(claim, alice, revision=claim.revision)
-    [problem] = refused.value.problems
-    assert "Set the LARS code of ST0071 once on the Standards at the assessment service page" in (
-        problem
-    )
-    assert getattr(problem, "fix", "") == "standards"
+    services.mark_ready(claim, alice, revision=claim.revision)
+    claim.refresh_from_db()
+    assert (claim.status, claim.standard_code) == ("ready", None)
+    standard = services.certificate_request(claim)["standard"]
+    assert standard == {"standardCode": None, "standardReference": "ST0071"}
 
 
 def test_marking_ready_carries_the_standards_lars_code(

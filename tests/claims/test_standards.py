@@ -55,7 +55,7 @@ def test_the_page_lists_each_standard_with_where_each_fact_comes_from(
     page = login(alice).get(reverse("claims:standards")).content.decode()
     assert "ST0071 Customer Service Specialist" in page
     assert "ST0072 Customer Service Practitioner" in page
-    assert "Not set: no claim of ST0071 can be ready until it is" in page
+    assert "Not set: claims and EPA records name ST0071 by its reference alone" in page
     assert "None: a certificate of ST0071 carries no course option" in page
     assert "From the standard files loaded." in page
     settings = login(alice).get(reverse("settings")).content.decode()
@@ -139,7 +139,7 @@ def test_each_epao_sets_its_own_code(
 ) -> None:
     _post(login(alice), "ST0071")
     page = login(mallory).get(reverse("claims:standards")).content.decode()
-    assert "Not set: no claim of ST0071 can be ready until it is" in page
+    assert "Not set: claims and EPA records name ST0071 by its reference alone" in page
     _post(login(mallory), "ST0071", lars_code="456")
     codes = dict(StandardAtService.objects.values_list("epao_id", "lars_code"))
     assert codes == {epao.pk: 123, mallory.epao_id: 456}

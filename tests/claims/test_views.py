@@ -396,7 +396,7 @@ def test_a_ready_claim_changed_warns_outside_the_green_banner(
     assert any("back in draft" in banner for banner in others)
 
 
-def test_a_missing_lars_code_and_consent_link_to_where_they_are_set(
+def test_a_missing_consent_links_to_where_it_is_recorded_and_no_lars_code_is_needed(
     claim: CertificateClaim,
     login: Callable[[User], Client],
     alice: User,
@@ -404,21 +404,17 @@ def test_a_missing_lars_code_and_consent_link_to_where_they_are_set(
     monkeypatch: Any,
 ) -> None:
     monkeypatch.setattr("openepa.kernel.clock.today", lambda: AFTER_APPEALS)
-    lars_code.delete()
+    lars_code.delete()  # the standard's reference alone names it to the service
     CertificateConsent.objects.filter(registration=claim.registration).delete()
     page = login(alice).get(reverse("claims:detail", args=[claim.pk])).content.decode()
-    assert (
-        "Provide a valid Standard. Set the LARS code of ST0071 once on the Standards at the "
-        "assessment service page"
-    ) in page
-    assert f'<a class="govuk-link" href="{reverse("claims:standards")}">Standards at the' in page
+    assert "Provide a valid Standard" not in page
     assert "written permission to apply for their certificate is not recorded" in page
     registration = reverse("registration:detail", args=[claim.registration_id])
     assert f'href="{registration}">Open the apprentice&#x27;s page</a>' in page
     response = login(alice).post(
         reverse("claims:move", args=[claim.pk]), {"target": "ready", "revision": claim.revision}
     )
-    assert f'href="{reverse("claims:standards")}"' in response.content.decode()
+    assert f'href="{registration}"' in response.content.decode()
 
 
 def test_without_the_service_the_page_says_so_and_keeps_the_manual_moves(

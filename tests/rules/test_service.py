@@ -127,8 +127,11 @@ def test_options_of() -> None:
 
 def test_standard_messages() -> None:
     assert service.standard_messages(123, "ST0071", "1.2", FACTS) == []
-    assert service.standard_messages(None, "ST0071", "1.2", FACTS) == ["Provide a valid Standard"]
-    assert service.standard_messages(0, "ST0071", "1.2", FACTS) == ["Provide a valid Standard"]
+    # The reference alone names the standard (the service fills in the code from it).
+    assert service.standard_messages(None, "ST0071", "1.2", FACTS) == []
+    assert service.standard_messages(0, "ST0071", "1.3", FACTS) == ["Invalid version for Standard"]
+    assert service.standard_messages(None, "", "1.2", FACTS) == ["Provide a valid Standard"]
+    assert service.standard_messages(None, "ST0099", "1.2", FACTS) == ["Provide a valid Standard"]
     same = ["StandardReference and StandardCode must be for the same Standard"]
     assert service.standard_messages(124, "ST0071", "1.2", FACTS) == same
     assert service.standard_messages(123, "ST0072", "1.2", FACTS) == same
@@ -138,6 +141,17 @@ def test_standard_messages() -> None:
         "Invalid version for Standard"
     ]
     assert service.standard_messages(123, "ST0071", "", FACTS) == []
+
+
+def test_names_the_standard() -> None:
+    assert service.names_the_standard(FIELDS, FACTS)
+    assert service.names_the_standard(replace(FIELDS, standard_code=None), FACTS)
+    assert not service.names_the_standard(
+        replace(FIELDS, standard_code=None, standard_reference=""), FACTS
+    )
+    assert not service.names_the_standard(
+        replace(FIELDS, standard_code=None, standard_reference="ST0099"), FACTS
+    )
 
 
 def test_course_option_messages() -> None:
@@ -240,9 +254,16 @@ def test_certificate_messages() -> None:
     assert service.certificate_messages(
         replace(FIELDS, family_name="VanDijk"), FACTS, HELD, TODAY
     ) == ["ULN, FamilyName and Standard not found."]
-    # Without a standard code the service does not look the learner up.
+    # Named by its reference alone, the standard is known and the learner is looked up.
     assert service.certificate_messages(
         replace(FIELDS, standard_code=None, family_name="VanDijk"),
+        replace(FACTS, lars_code=None),
+        HELD,
+        TODAY,
+    ) == ["ULN, FamilyName and Standard not found."]
+    # Without any standard the service does not look the learner up.
+    assert service.certificate_messages(
+        replace(FIELDS, standard_code=None, standard_reference="", family_name="VanDijk"),
         replace(FACTS, lars_code=None),
         HELD,
         TODAY,

@@ -1,8 +1,10 @@
 """Filling the stand-in from OpenEPA's records: the only part of it that reads OpenEPA.
 
 The service holds what the ILR says of each apprentice; the stand-in is given the same from an
-OpenEPA registration: its ULN, names, standard reference and version, and the LARS code the
-EPAO admin set for the standard (``accounts.StandardAtService``). It never reads OpenEPA's
+OpenEPA registration: its ULN, names, standard reference and version, and the standard's LARS
+code: the one the EPAO admin set (``accounts.StandardAtService``), else the one the stand-in
+already holds for that reference, else one of its own (the service knows every standard's
+code; OpenEPA may name a standard by its reference alone). It never reads OpenEPA's
 transcription of the service's rules.
 """
 
@@ -17,24 +19,24 @@ if TYPE_CHECKING:
     from tests.standin.service import StandIn
 
 
-class NoLarsCode(LookupError):  # noqa: N818
-    """The EPAO has not set the LARS code of the registration's standard."""
+#: The stand-in's own LARS codes, for a standard OpenEPA names by reference only: 9000 plus
+#: the digits of its reference (ST0071 is 9071). Not the real codes, which no source states.
+OWN_CODE_BASE = 9000
 
 
-def lars_code_of(registration: Registration) -> int:
-    """The LARS code of the registration's standard at its EPAO; NoLarsCode if none is set."""
+def lars_code_of(standin: StandIn, registration: Registration) -> int:
+    """The LARS code of the registration's standard: the EPAO's, the stand-in's, or its own."""
     from openepa.accounts.models import StandardAtService
 
     held = StandardAtService.objects.filter(
         epao=registration.epao, reference=registration.standard
     ).first()
-    if held is None:
-        raise NoLarsCode(
-            f"No LARS code is set for {registration.standard} at {registration.epao}: create an "
-            f"accounts.StandardAtService(epao=..., reference={registration.standard!r}, "
-            "lars_code=...) before adding the learner to the stand-in"
-        )
-    return held.lars_code
+    if held is not None:
+        return held.lars_code
+    known = standin.state.catalogue.by_id(registration.standard)
+    if known is not None:
+        return known.lars_code
+    return OWN_CODE_BASE + int(registration.standard[2:])
 
 
 def add_learner_for(
@@ -48,7 +50,7 @@ def add_learner_for(
 
     ``family_name`` lets a test give the service a different spelling than OpenEPA's.
     """
-    code = lars_code_of(registration)
+    code = lars_code_of(standin, registration)
     apprentice = registration.apprentice
     known = [v.version for v in standin.state.catalogue.versions(code)]
     if registration.version not in known:
@@ -74,13 +76,7 @@ def seed_from_openepa(standin: StandIn) -> Iterator[str]:
     registrations = Registration.objects.select_related("apprentice", "epao").order_by("id")
     for registration in registrations:
         completed = registration.status == Registration.Status.COMPLETED
-        try:
-            learner = add_learner_for(
-                standin, registration, completion_status=2 if completed else 1
-            )
-        except NoLarsCode as error:
-            yield f"  skipped {registration.apprentice.uln}: {error}"
-            continue
+        learner = add_learner_for(standin, registration, completion_status=2 if completed else 1)
         yield (
             f"  learner {learner.uln} ({learner.given_names} {learner.family_name}): "
             f"{registration.standard} (LARS {learner.std_code}) version {learner.version}, "

@@ -303,12 +303,13 @@ def test_add_learner_for_a_registration(
     assessment_service: StandIn, make_registration: Any, settings: Any
 ) -> None:
     from openepa.accounts.models import StandardAtService
-    from tests.standin.seed import NoLarsCode
+
+    # Without the EPAO's code the stand-in files the learner under a code of its own.
+    other = make_registration("st0072-activeiq", given_names="Ben", family_name="Ng")
+    own = assessment_service.add_learner_for(other)
+    assert own.std_code == 9000 + int(other.standard[2:])
 
     registration = make_registration(given_names="Anna", family_name="Van Dijk")
-    with pytest.raises(NoLarsCode, match=f"No LARS code is set for {registration.standard}"):
-        assessment_service.add_learner_for(registration)
-
     StandardAtService.objects.create(
         epao=registration.epao, reference=registration.standard, lars_code=71
     )

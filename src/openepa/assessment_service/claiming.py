@@ -8,7 +8,7 @@ due, so two workers never take the same item.
 
 Nothing reaches the service that OpenEPA would not send today: before a certificate is
 created, updated or submitted its claim's readiness is checked again (in one batch,
-:func:`openepa.claims.readiness.problems_of_many`), and an EPA record needs its LARS code. An
+:func:`openepa.claims.readiness.problems_of_many`), and an EPA record needs its standard. An
 item that fails is *held*, not sent, with the reason (:func:`hold_failing`). A held
 certificate of a ready claim is checked again at each run (the apprentice's permission may be
 recorded again); one of a claim in draft waits for the claim to be marked ready.
@@ -27,7 +27,7 @@ from django.db.models import Q
 from openepa.assessment_service.holds import (
     CLAIM_IN_DRAFT,
     FAILS_CHECKS,
-    lars_code_missing,
+    standard_missing,
 )
 from openepa.assessment_service.states import content_due, state_of, submit_due
 from openepa.claims import readiness
@@ -156,12 +156,12 @@ def reasons_to_hold(claimed: list[Due]) -> dict[int, str]:
 
     A certificate: its claim in draft, or failing a readiness check (the apprentice's
     permission withdrawn, a refusal standing...), read for all the claims in a few queries.
-    An EPA record: no LARS code.
+    An EPA record: no standard named (neither LARS code nor reference).
     """
     reasons: dict[int, str] = {}
     for due in claimed:
         if due.kind == Kind.EPA and due.content:
-            missing = lars_code_missing(due.payload)
+            missing = standard_missing(due.payload)
             if missing:
                 reasons[due.pk] = missing
     certificates = [

@@ -23,7 +23,7 @@ from django.db import transaction
 from openepa.accounts.models import User
 from openepa.assessment_service.certificates import certificate_payload
 from openepa.assessment_service.epa_records import epa_payload
-from openepa.assessment_service.holds import CLAIM_CHANGED, lars_code_missing
+from openepa.assessment_service.holds import CLAIM_CHANGED, standard_missing
 from openepa.assessment_service.states import settle
 from openepa.assessment_service.tasks import send_to_service
 from openepa.audit.services import record_event
@@ -107,7 +107,7 @@ def keep_epa_record(registration: Registration) -> ServiceItem | None:
     payload = epa_payload(registration)
     if payload is None:
         return None
-    return _keep(registration, Kind.EPA, payload, held=lars_code_missing(payload))
+    return _keep(registration, Kind.EPA, payload, held=standard_missing(payload))
 
 
 @transaction.atomic
@@ -276,7 +276,7 @@ def refresh_standard(epao_id: int, reference: str, batch: int = 100) -> int:
             item.payload_hash = digest
             item.revision += 1
             if item.kind == Kind.EPA:
-                item.held_reason = lars_code_missing(payload)
+                item.held_reason = standard_missing(payload)
             item.updated_at = clock.now()
             settle(item)
             item.save()

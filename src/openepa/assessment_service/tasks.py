@@ -21,6 +21,7 @@ from django.db.models import Min
 from django_tasks import task
 
 from openepa.assessment_service import certificates, sending
+from openepa.assessment_service.lookups import ask_missing_lookups
 from openepa.kernel import clock
 from openepa.kernel.service_client import configured
 from openepa.registration.learner_checks import run_due_checks
@@ -78,6 +79,7 @@ def check_learners_due() -> dict[str, Any]:
     """Look up every learner whose check is waiting, or due again after a failure."""
     if not configured():
         return {"configured": False}
+    ask_missing_lookups()
     summary = run_due_checks()
     return {"configured": True, "asked": summary.asked, "flagged": len(summary.flagged)}
 

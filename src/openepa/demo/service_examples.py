@@ -3,8 +3,6 @@
 The demo EPAO gets, through the real services (the same calls the pages make), as if they had
 happened over the last two months:
 
-- a LARS code for each of its standards (marked in its history as an example for the demo:
-  an EPAO enters its own before sending for real);
 - apprentices who achieved their EPA weeks ago, whose permission to apply for the certificate
   is recorded and whose certificate claims are ready to send;
 - an apprentice who failed, resat the failed method and passed (an EPA record of two EPAs,
@@ -12,9 +10,10 @@ happened over the last two months:
 - an apprentice withdrawn after their EPA began (a Withdrawn EPA record).
 
 The fail the assessment examples release (:mod:`openepa.demo.assessment`) is a Fail EPA record.
-Nothing is sent: without ``ASSESSMENT_SERVICE_URL`` the pages say sending is not configured
-and the exports hold these records; pointed at a service, ``openepa manage assessment_service
-sync`` sends them.
+No LARS code is set (no source states the standards' codes): the records name each standard
+by its reference, which the service accepts. Nothing is sent: without
+``ASSESSMENT_SERVICE_URL`` the pages say sending is not configured and the exports hold these
+records; pointed at a service, ``openepa manage assessment_service sync`` sends them.
 """
 
 from __future__ import annotations
@@ -26,26 +25,18 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from openepa.accounts.models import Organisation, StandardAtService, User
+from openepa.accounts.models import Organisation, User
 from openepa.assessment.sittings import current_sitting
 from openepa.claims.models import CertificateClaim
 from openepa.claims.services import ClaimRefused, mark_ready, problems_of
-from openepa.claims.standards import set_lars_code, standards_of
 from openepa.demo.assessment import clear_for_release, record_method, release_current, take_to
 from openepa.demo.registrations import window_end_after
 from openepa.kernel import clock, specs
 from openepa.registration.consent import record_consent_with_evidence
 from openepa.registration.lifecycle import withdraw
-from openepa.registration.models import Registration
+from openepa.registration.models import CertificateConsent, Registration
 from openepa.results.reassessment import Agreement, record_reassessment
 
-#: Example LARS codes for the demo's standards: not checked against the Learning Aims
-#: Reference Service (neither source document states the real ones).
-DEMO_LARS_CODES = {"ST0071": 9071, "ST0072": 9072}
-DEMO_LARS_REASON = (
-    "Demo data: an example code for trying OpenEPA, not checked against the Learning Aims "
-    "Reference Service. Enter your standard's own code before sending for real."
-)
 DEMO_EVIDENCE = "Demo data: the apprentice's signed permission form, kept in their EPA file."
 ACHIEVED_SPECS = ("st0071-highfield", "st0072-activeiq", "st0071-nqual", "st0072-excelme")
 RESIT_SPEC = "st0071-highfield"
@@ -70,22 +61,6 @@ def as_of(day: date) -> Iterator[None]:
     finally:
         clock.today = saved_today
         clock.now = saved_now
-
-
-def set_demo_lars_codes(epao: Organisation, admin: User) -> None:
-    """Give each of the EPAO's standards an example LARS code, as an admin would on its page."""
-    for info in standards_of(epao.pk):
-        code = DEMO_LARS_CODES.get(info.reference)
-        if code is None or info.lars_code is not None:
-            continue
-        set_lars_code(
-            epao,
-            admin,
-            reference=info.reference,
-            lars_code=code,
-            revision=0,
-            reason=DEMO_LARS_REASON,
-        )
 
 
 def _candidates(epao: Organisation, gateway_by: date) -> dict[str, list[Registration]]:
@@ -209,13 +184,12 @@ def _withdraw_after_epa_began(registration: Registration, people: dict[str, User
 @transaction.atomic
 def add_service_examples(epao: Organisation) -> None:
     """Add the assessment service's demo data to the demo EPAO (once only)."""
-    if StandardAtService.objects.filter(epao=epao).exists():
+    if CertificateConsent.objects.filter(registration__epao=epao).exists():
         return
     staff = {
         "admin": User.objects.get(email="admin@demo-epao.example"),
         "iqa": User.objects.get(email="iqa@demo-epao.example"),
     }
-    set_demo_lars_codes(epao, staff["admin"])
     today = clock.today()
     pools = _candidates(epao, today - timedelta(days=7))
     for number, spec_id in enumerate(ACHIEVED_SPECS):

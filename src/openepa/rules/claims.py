@@ -10,7 +10,8 @@ their certificate, the appeal period, no open appeal, and one LARS code for the 
 
 The LARS code, versions and course options of a standard live with the standard (its files,
 or the code an EPAO admin set once), never typed per claim: they reach these rules as a
-:class:`~openepa.rules.service.StandardFacts`.
+:class:`~openepa.rules.service.StandardFacts`. The LARS code is optional: without it the
+request names the standard by its reference alone, which the service accepts.
 """
 
 from __future__ import annotations
@@ -338,8 +339,9 @@ _ADVICE: dict[str, tuple[Callable[[ClaimData], str], str]] = {
     ),
     "Provide a valid Standard": (
         lambda c: (
-            f"Set the LARS code of {c.standard_reference} once on the {STANDARDS_PAGE} "
-            "page: every claim of the standard then carries it"
+            f'The claim names the standard "{c.standard_reference}", which is not one of the '
+            f"standards loaded in OpenEPA: check the standard on the {STANDARDS_PAGE} page "
+            "and the registration's standard"
         ),
         "standards",
     ),

@@ -237,6 +237,17 @@ class EpaFields:
 # --- the service's checks ------------------------------------------------------------------
 
 
+def names_the_standard(fields: CertificateFields | EpaFields, facts: StandardFacts) -> bool:
+    """Whether the request names its standard: by LARS code, or by the standard's reference.
+
+    The service looks the learner up only once it knows the standard (``When(m =>
+    m.StandardCode > 0 ...)``, the code filled in from the reference where only that is sent).
+    """
+    if (fields.standard_code or 0) > 0:
+        return True
+    return bool(fields.standard_reference.strip()) and fields.standard_reference == facts.reference
+
+
 def standard_messages(
     standard_code: int | None, standard_reference: str, version: str, facts: StandardFacts
 ) -> list[str]:
@@ -245,10 +256,19 @@ def standard_messages(
     BatchCertificateRequestValidator.cs / BatchEpaRequestValidator.cs: ``StandardCode
     .GreaterThan(0)`` ("Provide a valid Standard"), the reference must be the code's
     ("StandardReference and StandardCode must be for the same Standard") and a version must
-    be one of the standard's ("Invalid version for Standard").
+    be one of the standard's ("Invalid version for Standard"). A request may name the standard
+    by its reference alone: the service fills in the code from it before these checks
+    (CertificateRequestExtensions.PopulateMissingFields; the published client's README:
+    "Request body can either use numeric standardCode ... or standardReference").
     """
-    if not standard_code or standard_code <= 0:
+    if (not standard_code or standard_code <= 0) and not standard_reference.strip():
         return ["Provide a valid Standard"]
+    if not standard_code or standard_code <= 0:
+        if standard_reference.strip() != facts.reference:
+            return ["Provide a valid Standard"]
+        if version.strip() and version.strip() not in facts.versions:
+            return ["Invalid version for Standard"]
+        return []
     # The service compares the reference only when one is sent (``if (!string.IsNullOrEmpty(
     # m.StandardReference))``).
     if facts.lars_code is not None and (
@@ -401,7 +421,7 @@ def certificate_messages(
     # The service looks the learner up only for a valid ULN, a family name and a standard code
     # (``.DependentRules(() => When(m => m.StandardCode > 0 && !string.IsNullOrEmpty(
     # m.FamilyName), ...))``).
-    if not uln and fields.family_name.strip() and (fields.standard_code or 0) > 0:
+    if not uln and fields.family_name.strip() and names_the_standard(fields, facts):
         messages += learner_messages(
             fields.family_name, fields.version, fields.course_option, held, creating=creating
         )
@@ -430,7 +450,7 @@ def epa_messages(
         messages += course_option_messages(fields.course_option, fields.version, facts)
     uln = uln_messages(fields.uln)
     messages += uln
-    if not uln and fields.family_name.strip() and (fields.standard_code or 0) > 0:
+    if not uln and fields.family_name.strip() and names_the_standard(fields, facts):
         if held is None or not same_family_name(fields.family_name, held.family_name):
             messages.append("ULN, FamilyName and Standard not found.")
         elif held.completion_status in WITHDRAWN_COMPLETION:

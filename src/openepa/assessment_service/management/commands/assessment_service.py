@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Min
 
 from openepa.assessment_service.certificates import Followed, follow_certificates
+from openepa.assessment_service.lookups import ask_missing_lookups
 from openepa.assessment_service.sending import send_due
 from openepa.assessment_service.summary import DONE_WORDS, SyncSummary
 from openepa.kernel.service_client import configured
@@ -102,6 +103,12 @@ class Command(BaseCommand):
         limit = options.get("limit")
         if limit is not None and limit < 1:
             raise CommandError("--limit must be 1 or more", returncode=2)
+        asked = ask_missing_lookups()
+        if asked:
+            self.stdout.write(
+                f"Asked the service about {asked} apprentice{'' if asked == 1 else 's'} whose "
+                "certificate waits for a look-up."
+            )
         checks = run_due_checks()
         if checks.asked:
             for line in checks.lines():
