@@ -21,9 +21,6 @@ standard file's ``lars_code``.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -41,6 +38,7 @@ from openepa.results.models import Result
 from openepa.results.reassessment import released_on
 from openepa.rules.service import BATCH_LIMIT, EpaAttempt, EpaFields, batches
 from openepa.rules.service_api import epa_request
+from openepa.rules.streams import csv_pieces, json_batches, spreadsheet_safe
 
 PASS_GRADES = frozenset({"pass", "merit", "distinction"})
 PASS, FAIL, WITHDRAWN = "Pass", "Fail", "Withdrawn"
@@ -190,11 +188,6 @@ def sample_date_time(day: date) -> str:
     return f"{day:%d/%m/%Y} 00:00"
 
 
-def _csv_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_row(item: ServiceItem) -> list[str]:
     """One learner's row of the client's ``createEpaRecords.csv``: the latest EPA."""
     payload = item.payload
@@ -207,12 +200,12 @@ def csv_row(item: ServiceItem) -> list[str]:
     return [
         request_id(item),
         str(learner.get("uln") or ""),
-        _csv_safe(item.registration.apprentice.given_names),
-        _csv_safe(str(learner.get("familyName") or "")),
+        spreadsheet_safe(item.registration.apprentice.given_names),
+        spreadsheet_safe(str(learner.get("familyName") or "")),
         str(standard.get("standardCode") or ""),
         str(standard.get("standardReference") or ""),
         str(details.get("version") or ""),
-        _csv_safe(str(details.get("courseOption") or "")),
+        spreadsheet_safe(str(details.get("courseOption") or "")),
         str(latest.get("epaOutcome") or ""),
         sample_date_time(date.fromisoformat(epa_day)) if epa_day else "",
     ]
@@ -220,16 +213,7 @@ def csv_row(item: ServiceItem) -> list[str]:
 
 def export_csv(items: QuerySet[ServiceItem]) -> Iterator[str]:
     """The EPA records as the client's ``createEpaRecords.csv``, in pieces to stream."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for item in items.iterator(chunk_size=200):
-        writer.writerow(csv_row(item))
-        if buffer.tell() > 16_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_pieces(CSV_COLUMNS, (csv_row(item) for item in items.iterator(chunk_size=200)))
 
 
 def export_json(items: QuerySet[ServiceItem]) -> Iterator[str]:
@@ -239,11 +223,9 @@ def export_json(items: QuerySet[ServiceItem]) -> Iterator[str]:
     it holds follow, as Update EPA Record requests (PUT) with their ``epaReference``. No
     batch mixes the two.
     """
-    yield "["
-    first = True
-    for group in (items.filter(reference=""), items.exclude(reference="")):
-        for batch in batches(group.iterator(chunk_size=200), BATCH_LIMIT):
-            requests = [with_request_id(item, item.reference) for item in batch]
-            yield ("" if first else ",") + "\n" + json.dumps(requests)
-            first = False
-    yield "\n]\n"
+    groups = (items.filter(reference=""), items.exclude(reference=""))
+    return json_batches(
+        [with_request_id(item, item.reference) for item in batch]
+        for group in groups
+        for batch in batches(group.iterator(chunk_size=200), BATCH_LIMIT)
+    )

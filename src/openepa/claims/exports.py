@@ -16,9 +16,6 @@ Both are streamed, reading the claims a batch at a time with a fixed number of q
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +28,7 @@ from openepa.claims.standards import FactsCache
 from openepa.rules import service_api
 from openepa.rules.claims import Problem, certificate_fields
 from openepa.rules.service import CertificateFields, batches
+from openepa.rules.streams import csv_pieces, json_batches, spreadsheet_safe
 
 CSV_COLUMNS = [
     "RequestId",
@@ -99,11 +97,6 @@ def held_back(
     return shown, failing, passing
 
 
-def _csv_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def csv_row(item: Checked) -> list[str]:
     """One claim as a row of CSV_COLUMNS."""
     fields, claim = item.fields, item.claim
@@ -125,34 +118,22 @@ def csv_row(item: Checked) -> list[str]:
         fields.city,
         fields.postcode,
     ]
-    return [_csv_safe(value) for value in values]
+    return [spreadsheet_safe(value) for value in values]
 
 
 def export_csv(claims: QuerySet[CertificateClaim]) -> Iterator[str]:
     """The claims that pass every check as CSV with the sample's header row, in pieces."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for item in valid(claims):
-        writer.writerow(csv_row(item))
-        if buffer.tell() > 16_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_pieces(CSV_COLUMNS, (csv_row(item) for item in valid(claims)))
 
 
 def export_json(claims: QuerySet[CertificateClaim]) -> Iterator[str]:
     """The claims that pass every check as a JSON array of batches of at most 25 requests."""
-    yield "["
-    first = True
-    for batch in batches(valid(claims)):
-        requests = [
+    return json_batches(
+        [
             service_api.certificate_request(
                 item.fields, request_id(item.claim), item.claim.certificate_reference
             )
             for item in batch
         ]
-        yield ("" if first else ",") + "\n" + json.dumps(requests)
-        first = False
-    yield "\n]\n"
+        for batch in batches(valid(claims))
+    )
